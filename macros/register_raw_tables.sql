@@ -1,0 +1,88 @@
+{#
+    Register raw files as external tables so that staging reads them with
+    `source()`. Driven by the sources' YAML: a source whose `meta.register`
+    is set gets one table per YAML table, with the YAML columns.
+
+    meta.register keys:
+      path_var      var holding the folder of the files (one sub-folder per table)
+      format_var    var holding csv|parquet (default csv)
+      dataset       for public datasets: key of var('public_data') holding the folder
+      optional      true: with no folder, create an empty table (e.g. truth)
+    table meta: `file` (path below the folder; default the table name),
+    `csv_options` (extra Spark CSV reader options).
+
+    CSV columns are all read as strings (staging casts them and rejects what
+    does not parse) plus `_corrupt_record`, which holds lines Spark could not
+    split into the declared columns. The header must name the declared columns
+    in order (enforceSchema=false): a missing, extra or renamed column fails
+    with Spark's message naming it.
+#}
+{% macro register_raw_tables() %}
+    {% if execute %}
+        {% set public_data = var('public_data', {}) %}
+        {% for node in graph.sources.values() | sort(attribute='unique_id') %}
+            {% set register = node.source_meta.get('register') %}
+            {% if register %}
+                {% set folder = none %}
+                {% if register.get('dataset') %}
+                    {% set folder = public_data.get(register.dataset) %}
+                {% elif register.get('path_var') %}
+                    {% set folder = var(register.path_var, '') %}
+                {% endif %}
+                {% set file_format = var(register.format_var, 'csv') if register.get('format_var') else 'csv' %}
+                {% if folder %}
+                    {% set location = validated_path(folder ~ '/' ~ node.meta.get('file', node.name)) %}
+                    {% do register_raw_table(node, location, validated_identifier(file_format)) %}
+                {% elif register.get('optional') %}
+                    {% do register_raw_table(node, none, 'parquet') %}
+                {% endif %}
+            {% endif %}
+        {% endfor %}
+    {% endif %}
+{% endmacro %}
+
+
+{% macro register_raw_table(node, location, file_format) %}
+    {% set relation = validated_identifier(node.schema) ~ '.' ~ validated_identifier(node.identifier) %}
+    {% do run_query('create schema if not exists ' ~ validated_identifier(node.schema)) %}
+    {% do run_query('drop table if exists ' ~ relation) %}
+    {% if location is none %}
+        {# No files: an empty table with the contract's types. #}
+        {% set ddl %}
+            create table {{ relation }} ({{ raw_column_list(node, typed=true) }}) using parquet
+        {% endset %}
+    {% elif file_format == 'csv' %}
+        {% set options = {
+            'path': location,
+            'header': 'true',
+            'enforceSchema': 'false',
+            'mode': 'PERMISSIVE',
+            'columnNameOfCorruptRecord': '_corrupt_record',
+            'multiLine': 'false',
+            'encoding': 'UTF-8',
+        } %}
+        {% do options.update(node.meta.get('csv_options', {})) %}
+        {% set ddl %}
+            create table {{ relation }} ({{ raw_column_list(node, typed=false) }}, _corrupt_record string)
+            using csv
+            options (
+                {%- for key, value in options.items() %}
+                {{ key }} '{{ value | replace("'", "\\'") }}'{{ ',' if not loop.last }}
+                {%- endfor %}
+            )
+        {% endset %}
+    {% else %}
+        {% set ddl %}
+            create table {{ relation }} using {{ file_format }} options (path '{{ location }}')
+        {% endset %}
+    {% endif %}
+    {% do run_query(ddl) %}
+    {{ log('registered ' ~ relation ~ ' <- ' ~ (location or 'empty'), info=false) }}
+{% endmacro %}
+
+
+{% macro raw_column_list(node, typed) %}
+    {%- for column in node.columns.values() -%}
+        `{{ column.name }}` {{ (column.data_type or 'string') if typed else 'string' }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{% endmacro %}

@@ -1,0 +1,45 @@
+"""Run a dbt Python model in-process on the SparkSession that runs the SQL models."""
+
+import linecache
+import traceback
+from typing import Any
+
+from dbt.adapters.base import PythonJobHelper
+from dbt.adapters.spark.connections import SparkCredentials
+from dbt_common.exceptions import DbtRuntimeError
+
+from marketing_analytics.adapter.session import get_spark_session
+
+
+class SessionPythonJobHelper(PythonJobHelper):
+    """Executes the compiled model (model code + dbt's glue + ``py_write_table``).
+
+    The compiled code expects a global ``spark``; it reads refs with
+    ``spark.table`` and writes the result with ``saveAsTable``.
+    """
+
+    def __init__(self, parsed_model: dict, credentials: SparkCredentials) -> None:
+        self.parsed_model = parsed_model
+        self.credentials = credentials
+
+    def submit(self, compiled_code: str) -> Any:
+        spark = get_spark_session(self.credentials.server_side_parameters)
+        # Name the code after the model file and register its text so that a
+        # traceback points at the model's own lines.
+        filename = f"<dbt python model {self.parsed_model['original_file_path']}>"
+        linecache.cache[filename] = (
+            len(compiled_code),
+            None,
+            compiled_code.splitlines(keepends=True),
+            filename,
+        )
+        namespace: dict[str, Any] = {"spark": spark, "__name__": "__dbt_python_model__"}
+        try:
+            exec(compile(compiled_code, filename, "exec"), namespace)
+        except Exception as exc:
+            raise DbtRuntimeError(
+                f"Python model {self.parsed_model['alias']} failed:\n{traceback.format_exc()}"
+            ) from exc
+        finally:
+            linecache.cache.pop(filename, None)
+        return None
