@@ -1,5 +1,6 @@
 """Credentials and connection manager of the ``sparkoss`` adapter."""
 
+import os
 from dataclasses import dataclass
 
 from dbt.adapters.contracts.connection import Connection
@@ -28,4 +29,7 @@ class SparkossConnectionManager(SparkConnectionManager):
         # make sure a Java 17+ is found first, even on a machine without one.
         if connection.credentials.method == SparkConnectionMethod.SESSION:
             ensure_java()
+            # Spark otherwise binds to the external interface when the
+            # hostname resolves to loopback (the driver settings alone don't stop it).
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         return super().open(connection)

@@ -1,0 +1,160 @@
+"""Start and stop the Spark servers of the project, each tracked by its PID file.
+
+Every server binds to 127.0.0.1 unless a host is given explicitly.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from marketing_analytics.spark_env import SPARK_HOME, spark_environment
+
+THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+CONNECT_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    host: str
+    port: int
+    pid: int
+    log: Path
+
+
+def _pid_file(name: str, state: Path) -> Path:
+    return state / "run" / f"{name}.pid"
+
+
+def wait_for_port(host: str, port: int, timeout: float, pid: int | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pid is not None and not _alive(pid):
+            raise RuntimeError(f"process {pid} exited before listening on {host}:{port}")
+        with socket.socket() as sock:
+            sock.settimeout(1)
+            if sock.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.5)
+    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f} s")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child still answers kill(0): check its state.
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return True
+    return status != "Z"
+
+
+def start_spark_server(
+    name: str,
+    main_class: str,
+    conf: dict[str, str],
+    host: str,
+    port: int,
+    state: Path,
+    args: list[str] | None = None,
+    timeout: float = 180,
+) -> Server:
+    """spark-submit ``main_class`` in the background and wait until it listens.
+
+    ``state`` holds the PID file and the log (``run/<name>.pid``, ``logs/<name>.log``).
+    """
+    existing = running(name, state)
+    if existing is not None:
+        raise RuntimeError(f"{name} already runs (pid {existing}); stop it first")
+    log = state / "logs" / f"{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    _pid_file(name, state).parent.mkdir(parents=True, exist_ok=True)
+    command = [str(SPARK_HOME / "bin" / "spark-submit"), "--class", main_class]
+    for key, value in conf.items():
+        command += ["--conf", f"{key}={value}"]
+    command += ["spark-internal", *(args or [])]
+    with log.open("ab") as out:
+        # spark-submit execs java, so this PID is the server's JVM; a session
+        # of its own lets stop() end the whole group.
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=spark_environment(),
+            start_new_session=True,
+        )
+    _pid_file(name, state).write_text(str(process.pid))
+    try:
+        wait_for_port(host, port, timeout, pid=process.pid)
+    except Exception:
+        stop(name, state)
+        raise RuntimeError(f"{name} did not start; see {log}") from None
+    return Server(name, host, port, process.pid, log)
+
+
+def start_thrift_server(
+    conf: dict[str, str], state: Path, host: str = "127.0.0.1", port: int = 10000
+) -> Server:
+    """The Spark Thrift Server (HiveServer2 protocol) for BI tools over JDBC/ODBC."""
+    args = [
+        "--hiveconf", f"hive.server2.thrift.bind.host={host}",
+        "--hiveconf", f"hive.server2.thrift.port={port}",
+    ]  # fmt: skip
+    return start_spark_server("thrift", THRIFT_CLASS, conf, host, port, state, args)
+
+
+def start_connect_server(
+    conf: dict[str, str],
+    state: Path,
+    host: str = "127.0.0.1",
+    port: int = 15002,
+    name: str = "connect",
+) -> Server:
+    """A Spark Connect server (gRPC) running the given Spark configuration."""
+    conf = {
+        **conf,
+        "spark.connect.grpc.binding.address": host,
+        "spark.connect.grpc.binding.port": str(port),
+    }
+    return start_spark_server(name, CONNECT_CLASS, conf, host, port, state)
+
+
+def running(name: str, state: Path) -> int | None:
+    """PID of the named server if it runs."""
+    pid_file = _pid_file(name, state)
+    if not pid_file.exists():
+        return None
+    pid = int(pid_file.read_text())
+    return pid if _alive(pid) else None
+
+
+def stop(name: str, state: Path, timeout: float = 30) -> bool:
+    """Stop the named server by its PID (SIGTERM, then SIGKILL); True if one ran."""
+    pid_file = _pid_file(name, state)
+    pid = running(name, state)
+    pid_file.unlink(missing_ok=True)
+    if pid is None:
+        return False
+    _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(pid):
+        _signal_group(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    return True
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, sig)

@@ -1,0 +1,54 @@
+"""Environment of the Spark processes the project starts: Java, SPARK_HOME, state dir."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import jinja2
+import pyspark
+import yaml
+
+from marketing_analytics.java import ensure_java
+
+SPARK_HOME = Path(pyspark.__file__).parent
+
+
+def state_dir() -> Path:
+    """Folder of the embedded warehouse, metastore, server pids and logs."""
+    return Path(os.environ.get("SPARK_STATE_DIR", ".spark")).resolve()
+
+
+def spark_environment() -> dict[str, str]:
+    """Environment for ``spark-submit``: pyspark's own Spark, Java 17+, loopback only."""
+    env = dict(os.environ)
+    env["JAVA_HOME"] = str(ensure_java())
+    env["SPARK_HOME"] = str(SPARK_HOME)
+    # Without it Spark binds to the machine's external interface when the
+    # hostname resolves to loopback.
+    env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    return env
+
+
+def profile_spark_conf(
+    target: str = "local",
+    profiles_dir: Path = Path("profiles"),
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The Spark settings of a target of ``profiles/profiles.yml``.
+
+    Servers started over the embedded warehouse (Thrift, Connect) use the
+    ``local`` target's settings, so they see exactly the tables dbt wrote.
+    ``environ`` stands in for the environment the profile reads.
+    """
+    environ = os.environ if environ is None else environ
+
+    def env_var(name: str, default: str | None = None) -> str:
+        value = environ.get(name, default)
+        if value is None:
+            raise KeyError(f"environment variable {name} is not set")
+        return value
+
+    text = (profiles_dir / "profiles.yml").read_text()
+    rendered = jinja2.Template(text).render(env_var=env_var)
+    outputs = yaml.safe_load(rendered)["marketing_analytics"]["outputs"]
+    return {key: str(value) for key, value in outputs[target]["server_side_parameters"].items()}
