@@ -1,6 +1,7 @@
 """Command line of the project: ``python -m marketing_analytics <command>``."""
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -26,8 +27,8 @@ def _generate(args: argparse.Namespace) -> int:
         email_effect=args.email_effect,
     )
     summary = generate(params)
-    for table, rows in summary.items():
-        print(f"{table:>24} {rows}")
+    for table, rows in summary["rows"].items():
+        print(f"{table:>24} {rows:>12,}")
     print(f"wrote {args.out}")
     return 0
 
@@ -82,6 +83,29 @@ def _connect_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary(args: argparse.Namespace) -> int:
+    """Where the marts are and how to look at them (after a build)."""
+    manifest = json.loads((args.target / "manifest.json").read_text())
+    marts = sorted(
+        f"{node['schema']}.{node['alias']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] in ("marts", "ml")
+    )
+    warehouse = profile_spark_conf("local")["spark.sql.warehouse.dir"]
+    print(f"\nBuilt {len(marts)} marts and model outputs in the Spark warehouse {warehouse}:")
+    for name in marts:
+        print(f"  {name}")
+    print(
+        "\nLook at them:\n"
+        "  make docs-serve   # dbt docs site (lineage, column meanings) on 127.0.0.1\n"
+        "  make serve        # Spark Thrift Server for BI tools: jdbc:hive2://127.0.0.1:10000/marts\n"
+        "  make report       # HTML report with charts (reports/index.html)\n"
+        '  .venv/bin/dbt show --profiles-dir profiles --inline "select * from '
+        "{{ ref('fct_validation_scorecard') }}\"\n"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marketing_analytics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,6 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     connect.add_argument("--host", default="127.0.0.1")
     connect.add_argument("--port", type=int, default=15002)
     connect.set_defaults(handler=_connect_server)
+
+    summary = commands.add_parser("summary", help="list the built marts and how to look at them")
+    summary.add_argument("--target", type=Path, default=Path("target"))
+    summary.set_defaults(handler=_summary)
 
     stop = commands.add_parser("stop", help="stop the servers started by this project")
     stop.set_defaults(handler=_stop)

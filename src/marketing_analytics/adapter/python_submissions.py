@@ -24,6 +24,9 @@ class SessionPythonJobHelper(PythonJobHelper):
 
     def submit(self, compiled_code: str) -> Any:
         spark = get_spark_session(self.credentials.server_side_parameters)
+        # The materialization's template puts blank lines before the model's
+        # code; without them the traceback's line numbers are the file's.
+        compiled_code = compiled_code.lstrip()
         # Name the code after the model file and register its text so that a
         # traceback points at the model's own lines.
         filename = f"<dbt python model {self.parsed_model['original_file_path']}>"

@@ -1,0 +1,109 @@
+"""Shared fixtures: one synthetic test company, one full ``dbt build``, one Thrift server.
+
+The whole project is built once per test session (with the public datasets of
+../shared/data when present); tests read the marts through the Spark Thrift
+Server, which then owns the warehouse (Derby admits one Spark process).
+"""
+
+import socket
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
+
+from marketing_analytics import servers
+from marketing_analytics.generator import GeneratorParams, generate
+from marketing_analytics.public_data import find_public_data
+from marketing_analytics.spark_env import profile_spark_conf
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+# Small enough for 2 cores, large enough for the planted effects to be found.
+TEST_COMPANY = GeneratorParams(
+    customers=3000, days=365, seed=7, out=Path("unused"), start_date=date(2025, 1, 1)
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def public_data() -> dict[str, str]:
+    """Public datasets found in ../shared/data (empty on a user's machine)."""
+    return find_public_data(SHARED_DATA) if SHARED_DATA.is_dir() else {}
+
+
+def require_public(public_data: dict[str, str], name: str) -> str:
+    if name not in public_data:
+        pytest.skip(f"public dataset {name} not found under {SHARED_DATA}")
+    return public_data[name]
+
+
+@pytest.fixture(scope="session")
+def test_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("company")
+    generate(GeneratorParams(**{**TEST_COMPANY.__dict__, "out": out}))
+    return out
+
+
+def company_vars(company: Path, public_data: dict[str, str] | None = None) -> dict:
+    return {
+        "raw_path": str(company / "raw"),
+        "truth_path": str(company / "truth"),
+        "public_data": public_data or {},
+    }
+
+
+@pytest.fixture(scope="session")
+def project_build(
+    test_company: Path, public_data: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> DbtEnv:
+    """``dbt build`` and ``dbt docs generate`` of the whole project, once."""
+    root = tmp_path_factory.mktemp("build")
+    dbt_env = DbtEnv(state_dir=root / "spark", target_dir=root / "target")
+    dbt_vars = company_vars(test_company, public_data)
+    run_dbt(["build"], dbt_env, dbt_vars)
+    run_dbt(["docs", "generate"], dbt_env, dbt_vars)
+    return dbt_env
+
+
+class Warehouse:
+    """SQL over the built warehouse through a real HiveServer2 client (PyHive)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        from pyhive import hive
+
+        self.connection = hive.connect(host=host, port=port, username="tests")
+
+    def query(self, sql: str) -> pd.DataFrame:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql)
+            columns = [column[0].split(".")[-1] for column in cursor.description]
+            return pd.DataFrame(cursor.fetchall(), columns=columns)
+        finally:
+            cursor.close()
+
+    def scalar(self, sql: str):
+        return self.query(sql).iat[0, 0]
+
+
+@pytest.fixture(scope="session")
+def thrift_server(project_build: DbtEnv) -> Iterator[servers.Server]:
+    conf = profile_spark_conf("local", PROJECT_ROOT / "profiles", project_build.environ())
+    server = servers.start_thrift_server(conf, project_build.state_dir, port=free_port())
+    try:
+        yield server
+    finally:
+        servers.stop("thrift", project_build.state_dir)
+
+
+@pytest.fixture(scope="session")
+def warehouse(thrift_server: servers.Server) -> Warehouse:
+    return Warehouse(thrift_server.host, thrift_server.port)

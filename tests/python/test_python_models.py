@@ -1,0 +1,67 @@
+"""dbt Python models (MLlib, statsmodels) run under plain ``dbt build`` on open-source
+Spark: in the embedded session and through a Spark Connect server."""
+
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
+
+from marketing_analytics import servers
+from marketing_analytics.spark_env import profile_spark_conf
+
+FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "python_models_project"
+PROFILES = ["--profiles-dir", str(PROJECT_ROOT / "profiles")]
+
+pytestmark = pytest.mark.slow
+
+
+def build_fixture_project(dbt_env: DbtEnv, **env: str) -> str:
+    # The singular tests compare the OLS and MLlib outputs with closed forms.
+    result = run_dbt(["build", *PROFILES], dbt_env, project_dir=FIXTURE_PROJECT, **env)
+    assert "PASS=5" in result.stdout and "ERROR=0" in result.stdout, result.stdout
+    return result.stdout
+
+
+def test_python_models_build_in_embedded_spark(tmp_path: Path) -> None:
+    dbt_env = DbtEnv(tmp_path / "spark", tmp_path / "target")
+    out = build_fixture_project(dbt_env)
+    assert "OK created python table model analytics.ml_points_ols" in out
+    assert "OK created python table model analytics.ml_points_mllib" in out
+
+
+def test_python_model_error_shows_model_traceback(tmp_path: Path) -> None:
+    dbt_env = DbtEnv(tmp_path / "spark", tmp_path / "target")
+    result = run_dbt(
+        ["build", *PROFILES, "--vars", "{include_broken_model: true}"],
+        dbt_env,
+        project_dir=FIXTURE_PROJECT,
+        check=False,
+    )
+    assert result.returncode == 1
+    out = result.stdout
+    assert "Python model ml_broken failed" in out
+    # The traceback names the model file and the line of the helper that raised.
+    assert 'File "<dbt python model python_models/ml_broken.py>", line 2, in fail_on_purpose' in out
+    assert "ValueError: planted failure in a helper, 500 rows" in out
+    # The other models still built.
+    assert "OK created python table model analytics.ml_points_ols" in out
+
+
+def test_python_models_build_through_spark_connect(tmp_path: Path) -> None:
+    server_env = DbtEnv(tmp_path / "server", tmp_path / "server-target")
+    conf = profile_spark_conf("local", PROJECT_ROOT / "profiles", server_env.environ())
+    port = free_port()
+    server = servers.start_connect_server(conf, server_env.state_dir, port=port)
+    try:
+        client_env = DbtEnv(tmp_path / "client", tmp_path / "client-target")
+        out = build_fixture_project(
+            client_env, DBT_TARGET="connect", SPARK_CONNECT_URL=f"sc://127.0.0.1:{port}"
+        )
+        assert "OK created python table model analytics.ml_points_mllib" in out
+        # The tables live in the server's warehouse, not in a local one.
+        assert (server_env.state_dir / "warehouse" / "analytics.db" / "ml_points_ols").is_dir()
+        assert not (client_env.state_dir / "warehouse").exists()
+        assert server.pid == servers.running("connect", server_env.state_dir)
+    finally:
+        assert servers.stop("connect", server_env.state_dir)
