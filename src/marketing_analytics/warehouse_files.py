@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 
-class MartUnavailable(LookupError):
+class MartUnavailableError(LookupError):
     """The model is not in the manifest or has no table in the warehouse."""
 
 
@@ -82,7 +82,7 @@ class WarehouseFiles:
 
     def info(self, name: str) -> ModelInfo:
         if name not in self.models:
-            raise MartUnavailable(f"model {name} is not in this project's manifest")
+            raise MartUnavailableError(f"model {name} is not in this project's manifest")
         return self.models[name]
 
     def exists(self, name: str) -> bool:
@@ -94,9 +94,11 @@ class WarehouseFiles:
     def dataset(self, name: str) -> ds.Dataset:
         info = self.info(name)
         if not info.folder.is_dir():
-            raise MartUnavailable(f"{info.relation} has no table at {info.folder}: build it first")
+            raise MartUnavailableError(
+                f"{info.relation} has no table at {info.folder}: build it first"
+            )
         if (info.folder / "_delta_log").is_dir():
-            raise MartUnavailable(
+            raise MartUnavailableError(
                 f"{info.relation} is a Delta table: read it through Spark or the Thrift server"
             )
         return ds.dataset(info.folder, format="parquet", partitioning="hive")

@@ -50,7 +50,9 @@ class Chromium:
         self._from_browser, from_browser_write = os.pipe()
         # Move the child's ends out of the way of fds 3 and 4 before dup2 in the child.
         child_read = os.dup(to_browser_read) if to_browser_read > 4 else _high(to_browser_read)
-        child_write = os.dup(from_browser_write) if from_browser_write > 4 else _high(from_browser_write)  # fmt: skip
+        child_write = (
+            os.dup(from_browser_write) if from_browser_write > 4 else _high(from_browser_write)
+        )
 
         def wire() -> None:
             os.dup2(child_read, 3)

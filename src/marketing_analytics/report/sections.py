@@ -207,12 +207,18 @@ def foundation(files: WarehouseFiles) -> Section:
     scorecard = reader.read("fct_validation_scorecard")
     if scorecard is not None:
         status = scorecard.is_consistent.map(
-            lambda value: "no reference" if pd.isna(value) else ("consistent" if value else "NOT consistent")
-        )  # fmt: skip
+            lambda value: (
+                "no reference" if pd.isna(value) else ("consistent" if value else "NOT consistent")
+            )
+        )
         counts = (
             scorecard.assign(status=status).groupby(["analysis", "status"]).size().reset_index()
         )
-        colours = {"consistent": svg.PALETTE[2], "no reference": "#999", "NOT consistent": svg.PALETTE[3]}  # fmt: skip
+        colours = {
+            "consistent": svg.PALETTE[2],
+            "no reference": "#999",
+            "NOT consistent": svg.PALETTE[3],
+        }
         reader.chart(
             "fct_validation_scorecard",
             "Scorecard rows by analysis and status",
@@ -238,7 +244,9 @@ def foundation(files: WarehouseFiles) -> Section:
             .asfreq("D", fill_value=0)
         )
         day_number = [float(i) for i in range(len(daily))]
-        ticks = {float(i): day.strftime("%Y-%m") for i, day in enumerate(daily.index) if day.day == 1}
+        ticks = {
+            float(i): day.strftime("%Y-%m") for i, day in enumerate(daily.index) if day.day == 1
+        }
         reader.chart(
             "stg_synthetic__transactions",
             "Transactions per day",
@@ -261,9 +269,11 @@ def foundation(files: WarehouseFiles) -> Section:
     reconciled = reader.read("int_raw_tables_reconciled")
     if reconciled is not None:
         section.tables.append(
-            ("Raw, staged and rejected rows per raw table (intermediate.int_raw_tables_reconciled)",
-             html_table(reconciled))
-        )  # fmt: skip
+            (
+                "Raw, staged and rejected rows per raw table (int_raw_tables_reconciled)",
+                html_table(reconciled),
+            )
+        )
     return section
 
 
@@ -553,7 +563,9 @@ def mmm(files: WarehouseFiles) -> Section:
             )
     diagnostics = reader.read("fct_mmm_diagnostics")
     if diagnostics is not None:
-        section.tables.append(("Fit and diagnostics (marts.fct_mmm_diagnostics)", html_table(diagnostics)))  # fmt: skip
+        section.tables.append(
+            ("Fit and diagnostics (marts.fct_mmm_diagnostics)", html_table(diagnostics))
+        )
     recommendations = reader.read("fct_mmm_recommendations")
     if recommendations is not None:
         for label, rows in _groups(recommendations, ["dataset"]):

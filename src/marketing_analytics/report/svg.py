@@ -45,7 +45,7 @@ def format_number(value: float) -> str:
         return f"{value / 1e6:.3g}M"
     if abs(value) >= 1e3:
         return f"{value / 1e3:.3g}k"
-    if abs(value) < 0.01:
+    if abs(value) < 1e-4:
         return f"{value:.1e}"
     return f"{value:.3g}"
 
@@ -188,8 +188,9 @@ def line_chart(
     y_ticks = nice_ticks(min(ys_all), max(ys_all))
     left, right = MARGIN["left"], width - MARGIN["right"]
     top, bottom = MARGIN["top"], height - MARGIN["bottom"]
-    x_scale = _Scale(min(xs_all), max(xs_all) if max(xs_all) > min(xs_all) else min(xs_all) + 1,
-                     left, right)  # fmt: skip
+    x_scale = _Scale(
+        min(xs_all), max(xs_all) if max(xs_all) > min(xs_all) else min(xs_all) + 1, left, right
+    )
     y_scale = _Scale(y_ticks[0], y_ticks[-1], bottom, top)
     parts = _open(title, width, height, title)
     _y_axis(parts, y_scale, y_ticks, width, y_label)
