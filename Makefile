@@ -13,6 +13,7 @@ DEMO_DATA ?= data/demo
 PUBLIC_DATA ?=
 DOCS_PORT ?= 8080
 THRIFT_PORT ?= 10000
+THRIFT_HOST ?= 127.0.0.1
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
@@ -68,7 +69,7 @@ format: setup
 	$(BIN)/sqlfluff fix models
 
 serve: setup
-	$(PY) -m marketing_analytics serve --port $(THRIFT_PORT)
+	$(PY) -m marketing_analytics serve --host $(THRIFT_HOST) --port $(THRIFT_PORT)
 
 stop: setup
 	$(PY) -m marketing_analytics stop

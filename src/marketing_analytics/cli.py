@@ -59,8 +59,16 @@ def _dbt(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    hiveconf = dict(item.split("=", 1) for item in args.hiveconf)
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and "hive.server2.authentication" not in hiveconf:
+        print(
+            f"WARNING: binding to {args.host} without authentication: anyone who reaches this "
+            "port can run any SQL (README, 'BI tools (JDBC/ODBC)')",
+            file=sys.stderr,
+        )
     server = servers.start_thrift_server(
-        profile_spark_conf("local"), state_dir(), args.host, args.port
+        profile_spark_conf("local"), state_dir(), args.host, args.port, hiveconf
     )
     print(f"Spark Thrift Server (HiveServer2) pid {server.pid}, log {server.log}")
     print(f"JDBC URL: jdbc:hive2://{server.host}:{server.port}/marts")
@@ -182,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the Thrift server over the warehouse")
     serve.add_argument("--host", default=os.environ.get("THRIFT_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("THRIFT_PORT", "10000")))
+    serve.add_argument(
+        "--hiveconf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="HiveServer2 setting, e.g. hive.server2.authentication=LDAP (repeatable)",
+    )
     serve.set_defaults(handler=_serve)
 
     connect = commands.add_parser("connect-server", help="start a Spark Connect server")

@@ -102,13 +102,22 @@ def start_spark_server(
 
 
 def start_thrift_server(
-    conf: dict[str, str], state: Path, host: str = "127.0.0.1", port: int = 10000
+    conf: dict[str, str],
+    state: Path,
+    host: str = "127.0.0.1",
+    port: int = 10000,
+    hiveconf: dict[str, str] | None = None,
 ) -> Server:
-    """The Spark Thrift Server (HiveServer2 protocol) for BI tools over JDBC/ODBC."""
+    """The Spark Thrift Server (HiveServer2 protocol) for BI tools over JDBC/ODBC.
+
+    ``hiveconf`` adds HiveServer2 settings (authentication, TLS, transport mode).
+    """
     args = [
         "--hiveconf", f"hive.server2.thrift.bind.host={host}",
         "--hiveconf", f"hive.server2.thrift.port={port}",
     ]  # fmt: skip
+    for key, value in (hiveconf or {}).items():
+        args += ["--hiveconf", f"{key}={value}"]
     return start_spark_server("thrift", THRIFT_CLASS, conf, host, port, state, args)
 
 
