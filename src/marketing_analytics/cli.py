@@ -251,6 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if extra and args.command != "dbt":
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("report", "export", "docs-serve", "docs-site"):
+        from marketing_analytics.warehouse_files import MartUnavailableError
+
+        try:
+            return args.handler(args)
+        except (FileNotFoundError, MartUnavailableError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     return args.handler(args, extra) if args.command == "dbt" else args.handler(args)
 
 

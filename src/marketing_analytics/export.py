@@ -36,7 +36,8 @@ def export_marts(
     missing = [name for name in names if not files.exists(name)]
     if missing:
         raise MartUnavailableError(
-            f"not built in {files.warehouse_dir}: {', '.join(missing)} (run `make build`)"
+            f"not built in {files.warehouse_dir} (or not a model of this project): "
+            f"{', '.join(missing)} (run `make build`)"
         )
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -54,6 +54,7 @@ class WarehouseFiles:
                 f"{manifest_path} not found: run `make build` (dbt build) first"
             )
         self.manifest = json.loads(manifest_path.read_text())
+        self.target_dir = Path(target_dir)
         self.warehouse_dir = Path(warehouse_dir)
         self.models: dict[str, ModelInfo] = {}
         for node in self.manifest["nodes"].values():
