@@ -93,7 +93,9 @@ class _Reader:
     def __init__(self, files: WarehouseFiles, section: Section) -> None:
         self.files, self.section = files, section
 
-    def read(self, mart: str) -> pd.DataFrame | None:
+    def read(self, mart: str, only_expected: bool = False) -> pd.DataFrame | None:
+        """The mart as pandas, or None with a note; ``only_expected`` reads only the
+        columns the report uses (for large tables such as staging)."""
         self.section.marts.append(mart)
         columns = EXPECTED_MARTS[mart]
         if not self.files.exists(mart):
@@ -102,7 +104,9 @@ class _Reader:
                 f"its charts are skipped. Build it with: {build_command(mart)}"
             )
             return None
-        frame = self.files.read(mart)
+        available = self.files.dataset(mart).schema.names
+        wanted = [c for c in columns if c in available] if only_expected else None
+        frame = self.files.read(mart, wanted)
         missing = [column for column in columns if column not in frame.columns]
         if missing:
             self.section.notes.append(
@@ -235,7 +239,7 @@ def foundation(files: WarehouseFiles) -> Section:
         section.tables.append(
             ("All scorecard rows (marts.fct_validation_scorecard)", html_table(scorecard, 200))
         )
-    transactions = reader.read("stg_synthetic__transactions")
+    transactions = reader.read("stg_synthetic__transactions", only_expected=True)
     if transactions is not None:
         daily = (
             transactions.assign(day=pd.to_datetime(transactions.transaction_at).dt.normalize())
