@@ -86,6 +86,8 @@ def _decode_address(hex_address: str) -> str:
     if len(raw) == 4:
         return socket.inet_ntop(socket.AF_INET, raw[::-1])
     words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+    if words[:12] == b"\0" * 10 + b"\xff\xff":  # IPv4-mapped (Java binds IPv6 sockets)
+        return socket.inet_ntop(socket.AF_INET, words[12:])
     return socket.inet_ntop(socket.AF_INET6, words)
 
 
