@@ -13,10 +13,15 @@ DEMO_DATA ?= data/demo
 PUBLIC_DATA ?=
 DOCS_PORT ?= 8080
 THRIFT_PORT ?= 10000
+THRIFT_HOST ?= 127.0.0.1
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: setup data build docs demo test test-fast lint format serve stop report clean
+EXPORT_FORMAT ?= parquet
+EXPORT_DIR ?= exports
+
+.PHONY: setup data build docs demo test test-fast lint format serve stop report clean \
+	docs-serve export browser
 
 setup: $(VENV)/.installed
 
@@ -36,12 +41,14 @@ build: data
 	$(PY) -m marketing_analytics dbt build --data $(DEMO_DATA) \
 		$(if $(PUBLIC_DATA),--public-data $(PUBLIC_DATA))
 
+# target/index.html (served by docs-serve) and target/static_index.html (one file,
+# opens from disk). The catalog lists only the project's schemas.
 docs: setup
 	$(PY) -m marketing_analytics dbt "docs generate" --data $(DEMO_DATA) \
-		$(if $(PUBLIC_DATA),--public-data $(PUBLIC_DATA))
+		$(if $(PUBLIC_DATA),--public-data $(PUBLIC_DATA)) --static
 
-demo: build docs
-	@$(PY) -m marketing_analytics summary
+demo: build docs report
+	@$(PY) -m marketing_analytics summary --docs-port $(DOCS_PORT) --thrift-port $(THRIFT_PORT)
 
 test: setup lint
 	$(BIN)/pytest -q
@@ -60,10 +67,31 @@ format: setup
 	$(BIN)/sqlfluff fix models
 
 serve: setup
-	$(PY) -m marketing_analytics serve --port $(THRIFT_PORT)
+	$(PY) -m marketing_analytics serve --host $(THRIFT_HOST) --port $(THRIFT_PORT)
 
 stop: setup
 	$(PY) -m marketing_analytics stop
+
+# The docs site of `make docs` on http://127.0.0.1:$(DOCS_PORT)/ (background, `make stop`).
+docs-serve: setup
+	$(PY) -m marketing_analytics docs-serve --port $(DOCS_PORT)
+
+# Self-contained HTML report from the marts (reads the warehouse files, no Spark).
+report: setup
+	$(PY) -m marketing_analytics report --out reports/index.html
+
+# The public marts as files for tools that read Parquet/CSV (no Spark either).
+export: setup
+	$(PY) -m marketing_analytics export --format $(EXPORT_FORMAT) --out $(EXPORT_DIR)
+
+# Headless Chromium (Debian package) for the tests of the docs site and the report.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "chromium missing: install the Debian package chromium for the browser tests"; fi
 
 clean:
 	rm -rf target logs .spark data

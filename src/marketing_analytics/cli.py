@@ -59,8 +59,16 @@ def _dbt(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    hiveconf = dict(item.split("=", 1) for item in args.hiveconf)
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and "hive.server2.authentication" not in hiveconf:
+        print(
+            f"WARNING: binding to {args.host} without authentication: anyone who reaches this "
+            "port can run any SQL (README, 'BI tools (JDBC/ODBC)')",
+            file=sys.stderr,
+        )
     server = servers.start_thrift_server(
-        profile_spark_conf("local"), state_dir(), args.host, args.port
+        profile_spark_conf("local"), state_dir(), args.host, args.port, hiveconf
     )
     print(f"Spark Thrift Server (HiveServer2) pid {server.pid}, log {server.log}")
     print(f"JDBC URL: jdbc:hive2://{server.host}:{server.port}/marts")
@@ -69,7 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _stop(args: argparse.Namespace) -> int:
-    for name in ("thrift", "connect"):
+    for name in ("thrift", "connect", "docs"):
         if servers.stop(name, state_dir()):
             print(f"stopped {name}")
     return 0
@@ -97,12 +105,62 @@ def _summary(args: argparse.Namespace) -> int:
         print(f"  {name}")
     print(
         "\nLook at them:\n"
-        "  make docs-serve   # dbt docs site (lineage, column meanings) on 127.0.0.1\n"
-        "  make serve        # Spark Thrift Server for BI tools: jdbc:hive2://127.0.0.1:10000/marts\n"
-        "  make report       # HTML report with charts (reports/index.html)\n"
+        f"  make docs-serve   # dbt docs site (lineage, column meanings): "
+        f"http://127.0.0.1:{args.docs_port}/\n"
+        f"  make serve        # Spark Thrift Server for BI tools: "
+        f"jdbc:hive2://127.0.0.1:{args.thrift_port}/marts\n"
+        "  make report       # HTML report with charts: open reports/index.html\n"
+        "  make export       # public marts as Parquet files in exports/ (EXPORT_FORMAT=csv)\n"
         '  .venv/bin/dbt show --profiles-dir profiles --inline "select * from '
         "{{ ref('fct_validation_scorecard') }}\"\n"
     )
+    return 0
+
+
+def _warehouse_files(args: argparse.Namespace):
+    from marketing_analytics.warehouse_files import WarehouseFiles, default_warehouse_dir
+
+    return WarehouseFiles(args.target, args.warehouse or default_warehouse_dir())
+
+
+def _docs_serve(args: argparse.Namespace) -> int:
+    from marketing_analytics.docs_site import check_site
+
+    check_site(args.target.resolve())
+    server = servers.start_docs_server(args.target, state_dir(), args.host, args.port)
+    print(f"dbt docs site pid {server.pid}, log {server.log}")
+    print(f"open http://{server.host}:{server.port}/  (stop it with: make stop)")
+    return 0
+
+
+def _docs_site(args: argparse.Namespace) -> int:
+    from marketing_analytics.docs_site import serve_forever
+
+    serve_forever(args.target, args.host, args.port)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from marketing_analytics.export import export_marts
+
+    written = export_marts(_warehouse_files(args), args.out, args.format, args.models)
+    for item in written:
+        print(f"{item.model:>40} {item.rows:>10,} rows  {item.path}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from marketing_analytics.report import build_report
+    from marketing_analytics.warehouse_files import default_warehouse_dir
+
+    warehouse = args.warehouse or default_warehouse_dir()
+    result = build_report(args.target, warehouse, args.out)
+    for section in result.sections:
+        status = f"{len(section.charts)} chart(s)"
+        if section.notes:
+            status += f", {len(section.notes)} mart(s) not available yet"
+        print(f"  {section.key:<14} {status}")
+    print(f"wrote {result.path} ({result.chart_count} charts); open it in a browser")
     return 0
 
 
@@ -132,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the Thrift server over the warehouse")
     serve.add_argument("--host", default=os.environ.get("THRIFT_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("THRIFT_PORT", "10000")))
+    serve.add_argument(
+        "--hiveconf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="HiveServer2 setting, e.g. hive.server2.authentication=LDAP (repeatable)",
+    )
     serve.set_defaults(handler=_serve)
 
     connect = commands.add_parser("connect-server", help="start a Spark Connect server")
@@ -141,7 +206,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="list the built marts and how to look at them")
     summary.add_argument("--target", type=Path, default=Path("target"))
+    summary.add_argument("--docs-port", type=int, default=int(os.environ.get("DOCS_PORT", "8080")))
+    summary.add_argument(
+        "--thrift-port", type=int, default=int(os.environ.get("THRIFT_PORT", "10000"))
+    )
     summary.set_defaults(handler=_summary)
+
+    docs_serve = commands.add_parser(
+        "docs-serve", help="serve the dbt docs site (make docs) in the background"
+    )
+    docs_serve.add_argument("--target", type=Path, default=Path("target"))
+    docs_serve.add_argument("--host", default=os.environ.get("DOCS_HOST", "127.0.0.1"))
+    docs_serve.add_argument("--port", type=int, default=int(os.environ.get("DOCS_PORT", "8080")))
+    docs_serve.set_defaults(handler=_docs_serve)
+
+    docs_site = commands.add_parser("docs-site", help="serve the docs site in the foreground")
+    docs_site.add_argument("--target", type=Path, default=Path("target"))
+    docs_site.add_argument("--host", default="127.0.0.1")
+    docs_site.add_argument("--port", type=int, default=8080)
+    docs_site.set_defaults(handler=_docs_site)
+
+    export = commands.add_parser(
+        "export", help="write marts to Parquet or CSV files (reads the warehouse, no Spark)"
+    )
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export.add_argument("--out", type=Path, default=Path("exports"))
+    export.add_argument("--models", nargs="+", help="models to export (default: public marts)")
+    export.add_argument("--target", type=Path, default=Path("target"))
+    export.add_argument("--warehouse", type=Path, help="default: the local target's warehouse")
+    export.set_defaults(handler=_export)
+
+    report = commands.add_parser("report", help="write the HTML report from the marts")
+    report.add_argument("--out", type=Path, default=Path("reports/index.html"))
+    report.add_argument("--target", type=Path, default=Path("target"))
+    report.add_argument("--warehouse", type=Path, help="default: the local target's warehouse")
+    report.set_defaults(handler=_report)
 
     stop = commands.add_parser("stop", help="stop the servers started by this project")
     stop.set_defaults(handler=_stop)
@@ -152,6 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if extra and args.command != "dbt":
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command in ("report", "export", "docs-serve", "docs-site"):
+        from marketing_analytics.warehouse_files import MartUnavailableError
+
+        try:
+            return args.handler(args)
+        except (FileNotFoundError, MartUnavailableError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     return args.handler(args, extra) if args.command == "dbt" else args.handler(args)
 
 

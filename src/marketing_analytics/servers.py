@@ -102,13 +102,22 @@ def start_spark_server(
 
 
 def start_thrift_server(
-    conf: dict[str, str], state: Path, host: str = "127.0.0.1", port: int = 10000
+    conf: dict[str, str],
+    state: Path,
+    host: str = "127.0.0.1",
+    port: int = 10000,
+    hiveconf: dict[str, str] | None = None,
 ) -> Server:
-    """The Spark Thrift Server (HiveServer2 protocol) for BI tools over JDBC/ODBC."""
+    """The Spark Thrift Server (HiveServer2 protocol) for BI tools over JDBC/ODBC.
+
+    ``hiveconf`` adds HiveServer2 settings (authentication, TLS, transport mode).
+    """
     args = [
         "--hiveconf", f"hive.server2.thrift.bind.host={host}",
         "--hiveconf", f"hive.server2.thrift.port={port}",
     ]  # fmt: skip
+    for key, value in (hiveconf or {}).items():
+        args += ["--hiveconf", f"{key}={value}"]
     return start_spark_server("thrift", THRIFT_CLASS, conf, host, port, state, args)
 
 
@@ -158,3 +167,50 @@ def stop(name: str, state: Path, timeout: float = 30) -> bool:
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
+
+
+def start_process(
+    name: str,
+    command: list[str],
+    host: str,
+    port: int,
+    state: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> Server:
+    """Start any command in the background under a PID file and wait until it listens."""
+    existing = running(name, state)
+    if existing is not None:
+        raise RuntimeError(f"{name} already runs (pid {existing}); stop it first")
+    log = state / "logs" / f"{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    _pid_file(name, state).parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    _pid_file(name, state).write_text(str(process.pid))
+    try:
+        wait_for_port(host, port, timeout, pid=process.pid)
+    except Exception:
+        stop(name, state)
+        raise RuntimeError(f"{name} did not start; see {log}") from None
+    return Server(name, host, port, process.pid, log)
+
+
+def start_docs_server(
+    target_dir: Path, state: Path, host: str = "127.0.0.1", port: int = 8080
+) -> Server:
+    """The dbt docs site of ``target_dir`` (``make docs``) over plain HTTP, loopback only."""
+    import sys
+
+    command = [
+        sys.executable, "-m", "marketing_analytics", "docs-site",
+        "--target", str(Path(target_dir).resolve()), "--host", host, "--port", str(port),
+    ]  # fmt: skip
+    return start_process("docs", command, host, port, state)
