@@ -6,7 +6,10 @@
 #}
 {% macro mmm_enabled_panels() %}
     {% set enabled = {} %}
-    {% for panel_name, panel in var('mmm_panels', {}).items() %}
+    {% set configured = var('mmm_panels', {}) %}
+    {# Not a mapping only under sqlfluff's stand-in `var`: lint with no panel. #}
+    {% if configured is not mapping %}{% set configured = {} %}{% endif %}
+    {% for panel_name, panel in configured.items() %}
         {% set dataset = panel.get('requires_public_data') %}
         {% if not dataset or dataset in var('public_data', {}) %}
             {% for key in ['target', 'channels'] %}

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 from statsmodels.stats.diagnostic import het_breuschpagan
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.stats.stattools import durbin_watson, jarque_bera, omni_normtest
@@ -228,7 +227,9 @@ def channel_contributions(
 
 
 # ------------------------------------------------------------------ adstock and saturation
-def geometric_adstock(spend: np.ndarray, decay: float, entity: np.ndarray | None = None) -> np.ndarray:
+def geometric_adstock(
+    spend: np.ndarray, decay: float, entity: np.ndarray | None = None
+) -> np.ndarray:
     """a_t = x_t + decay * a_{t-1}, restarting at each entity (rows in time order)."""
     if not 0.0 <= decay < 1.0:
         raise ValueError("decay must be in [0, 1)")

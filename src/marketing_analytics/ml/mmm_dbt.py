@@ -71,7 +71,10 @@ def fit_configured_panels(panels: Any, settings_json: str) -> dict[str, pd.DataF
         fitted = mmm.fit_panel(wide, mmm.internal_spec(spec), settings, adstock)
         for key, frame in fitted.items():
             outputs[key].append(frame.assign(panel_name=panel_name))
-    return {key: pd.concat(frames, ignore_index=True) if frames else None for key, frames in outputs.items()}
+    return {
+        key: pd.concat(frames, ignore_index=True) if frames else None
+        for key, frames in outputs.items()
+    }
 
 
 def to_spark(session: Any, frame: pd.DataFrame | None, schema: str) -> Any:
