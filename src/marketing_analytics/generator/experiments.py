@@ -85,6 +85,7 @@ def uplift_type_probabilities(
         ],
         axis=1,
     )
+    scores = c.UPLIFT_TYPE_SHARPNESS * scores
     e = np.exp(scores - scores.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 

@@ -183,6 +183,7 @@ class TruthAccumulator:
                 "second_order_prob": c.VOUCHER_SECOND_ORDER_PROB,
                 "n_treatment": v["n_treatment"],
                 "n_control": v["n_control"],
+                "type_logit_sharpness": c.UPLIFT_TYPE_SHARPNESS,
                 "p_control_by_type": c.UPLIFT_P_CONTROL,
                 "p_treatment_by_type": c.UPLIFT_P_TREATMENT,
                 "p_noise_sd": c.UPLIFT_NOISE_SD,
