@@ -16,7 +16,7 @@ THRIFT_PORT ?= 10000
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: setup data build docs demo test test-fast lint format serve stop report clean
+.PHONY: setup data build docs demo test test-fast lint format serve stop report clean bench bench-quick
 
 setup: $(VENV)/.installed
 
@@ -69,3 +69,15 @@ stop: setup
 
 clean:
 	rm -rf target logs .spark data
+
+# Benchmark of the customer-day grid (not part of `make test`): N customers x 365 days
+# for each N in BENCH_CUSTOMERS; writes docs/benchmarks.md and docs/benchmarks.json.
+BENCH_CUSTOMERS ?= 10000 50000 100000
+BENCH_REPEATS ?= 3
+
+bench: setup
+	$(PY) -m marketing_analytics bench --customers $(BENCH_CUSTOMERS) --repeats $(BENCH_REPEATS)
+
+# A tiny smoke run of the same harness (writes data/bench/benchmarks.md).
+bench-quick: setup
+	$(PY) -m marketing_analytics bench --quick
