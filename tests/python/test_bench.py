@@ -27,7 +27,7 @@ def _at(day: int, hour: int) -> datetime:
 
 @pytest.fixture
 def raw(tmp_path: Path) -> Path:
-    """Customer 1 since before the period, 2 signs up on day 5 but buys on day 3, 3 inactive."""
+    """Customer 1 since before the period, 2 signs up on day 5 but buys on day 3."""
     raw = tmp_path / "raw"
     _write(
         raw / "customers",
@@ -62,6 +62,19 @@ def raw(tmp_path: Path) -> Path:
             }
         ),
     )
+    # Customer 3's first activity is a web session on day 15, before the signup.
+    sessions = [(3, 15), (1, 3), (1, 5)]
+    _write(
+        raw / "web_sessions",
+        pa.table(
+            {
+                "customer_id": pa.array([e[0] for e in sessions], pa.int64()),
+                "session_start_at": pa.array(
+                    [_at(e[1], 12) for e in sessions], pa.timestamp("s", tz="UTC")
+                ),
+            }
+        ),
+    )
     return raw
 
 
@@ -70,6 +83,7 @@ def _loop_grid(raw: Path) -> dict[tuple[int, date], dict]:
     customers = pq.read_table(raw / "customers").to_pylist()
     purchases = pq.read_table(raw / "transactions").to_pylist()
     emails = pq.read_table(raw / "email_events").to_pylist()
+    sessions = pq.read_table(raw / "web_sessions").to_pylist()
     daily: dict[tuple[int, date], dict[str, int]] = {}
     for row in purchases:
         day = row["transaction_at"].date()
@@ -83,6 +97,11 @@ def _loop_grid(raw: Path) -> dict[tuple[int, date], dict]:
             cell = daily.setdefault((row["customer_id"], day), {})
             key = row["event_type"] + "s"
             cell[key] = cell.get(key, 0) + 1
+    for row in sessions:
+        day = row["session_start_at"].date()
+        if START <= day <= END:
+            cell = daily.setdefault((row["customer_id"], day), {})
+            cell["web_sessions"] = cell.get("web_sessions", 0) + 1
     grid = {}
     for customer in customers:
         cid = customer["customer_id"]
@@ -122,28 +141,30 @@ def test_duckdb_grid_matches_a_plain_loop(raw: Path, tmp_path: Path) -> None:
     rows = pq.read_table(out).to_pylist()
     expected = _loop_grid(raw)
     # Customer 2's grid starts at the first purchase (day 3), before the signup.
-    assert min(r["activity_date"] for r in rows if r["customer_id"] == 2) == date(2025, 1, 4)
-    assert len(rows) == len(expected) == 20 + 17 + 3
+    assert min(r["calendar_date"] for r in rows if r["customer_id"] == 2) == date(2025, 1, 4)
+    assert min(r["calendar_date"] for r in rows if r["customer_id"] == 3) == date(2025, 1, 16)
+    assert len(rows) == len(expected) == 20 + 17 + 5
     for row in rows:
-        want = expected[(row["customer_id"], row["activity_date"])]
-        got = {k: v for k, v in row.items() if k not in ("customer_id", "activity_date")}
-        assert got == want, (row["customer_id"], row["activity_date"])
+        want = expected[(row["customer_id"], row["calendar_date"])]
+        got = {k: v for k, v in row.items() if k not in ("customer_id", "calendar_date")}
+        assert got == want, (row["customer_id"], row["calendar_date"])
     # A value of the spec, checked by hand: day 10 of customer 1 saw 12.75 + 0 spend in 30 days.
     day10 = expected[(1, date(2025, 1, 11))]
-    assert day10["spend_last_30d"] == Decimal("19.75") and day10["days_since_last_purchase"] == 1
+    assert day10["spend_previous_30_days"] == Decimal("19.75")
+    assert day10["days_since_last_purchase"] == 1 and day10["web_sessions_previous_7_days"] == 2
 
 
 def _checksum_of(table: pa.Table, tmp_path: Path, name: str) -> dict[str, str]:
     path = tmp_path / f"{name}.parquet"
     pq.write_table(table, path)
-    columns = ["customer_id", "activity_date", "emails_last_3d", "amount"]
+    columns = ["customer_id", "calendar_date", "emails_last_3d", "amount"]
     return stats.checksum(duckdb.connect(), f"read_parquet('{path}')", columns)
 
 
 def test_checksum_ignores_order_and_types_but_not_values(tmp_path: Path) -> None:
     base = {
         "customer_id": [1, 1, 2],
-        "activity_date": [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 1)],
+        "calendar_date": [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 1)],
         "emails_last_3d": [0, 2, 1],
     }
     decimals = pa.table({**base, "amount": pa.array([Decimal("1.10"), None, Decimal("0.00")])})
@@ -151,7 +172,7 @@ def test_checksum_ignores_order_and_types_but_not_values(tmp_path: Path) -> None
     doubles = pa.table(
         {
             "customer_id": pa.array([2, 1, 1], pa.int32()),
-            "activity_date": [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 1)],
+            "calendar_date": [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 1)],
             "emails_last_3d": pa.array([1, 2, 0], pa.int32()),
             "amount": [0.0, None, 1.1],
         }

@@ -33,22 +33,25 @@ class DaysSince:
 
 # Daily measures per customer and day (from the raw tables):
 #   purchases    transactions that day          spend_cents  their amount, in cents
-#   sends/opens/clicks                          e-mail events of that type that day
-MEASURES = ("purchases", "spend_cents", "sends", "opens", "clicks")
+#   sends/opens/clicks  e-mail events of that type   web_sessions  web sessions started
+# Names, windows and the grid's first day follow the attribution branch's
+# int_customer_days_windowed (its running-sum differences give these frames).
+MEASURES = ("purchases", "spend_cents", "sends", "opens", "clicks", "web_sessions")
 
 # Money columns: cents inside the computation, decimal(18,2) in the output.
-MONEY = frozenset({"spend_last_30d", "spend_last_90d", "amount"})
+MONEY = frozenset({"spend_previous_30_days", "spend_previous_90_days", "amount"})
 
 WINDOW_SUMS: tuple[WindowSum, ...] = (
-    WindowSum("emails_last_3d", "sends", -2, 0),
-    WindowSum("emails_last_7d", "sends", -6, 0),
-    WindowSum("emails_last_14d", "sends", -13, 0),
-    WindowSum("opens_last_7d", "opens", -6, 0),
-    WindowSum("clicks_last_7d", "clicks", -6, 0),
-    WindowSum("purchases_last_30d", "purchases", -30, -1),
-    WindowSum("purchases_last_90d", "purchases", -90, -1),
-    WindowSum("spend_last_30d", "spend_cents", -30, -1),
-    WindowSum("spend_last_90d", "spend_cents", -90, -1),
+    WindowSum("emails_received_last_3_days", "sends", -2, 0),
+    WindowSum("emails_received_last_7_days", "sends", -6, 0),
+    WindowSum("emails_received_last_14_days", "sends", -13, 0),
+    WindowSum("emails_opened_previous_7_days", "opens", -7, -1),
+    WindowSum("emails_clicked_previous_7_days", "clicks", -7, -1),
+    WindowSum("web_sessions_previous_7_days", "web_sessions", -7, -1),
+    WindowSum("transactions_previous_30_days", "purchases", -30, -1),
+    WindowSum("transactions_previous_90_days", "purchases", -90, -1),
+    WindowSum("spend_previous_30_days", "spend_cents", -30, -1),
+    WindowSum("spend_previous_90_days", "spend_cents", -90, -1),
 )
 
 DAYS_SINCE: tuple[DaysSince, ...] = (
@@ -57,7 +60,7 @@ DAYS_SINCE: tuple[DaysSince, ...] = (
 )
 
 # Labels of the day: whether the customer bought, and how much.
-KEY_COLUMNS = ("customer_id", "activity_date")
+KEY_COLUMNS = ("customer_id", "calendar_date")
 LABELS = ("is_purchase_day", "amount")
 
 
@@ -91,7 +94,7 @@ def frame_sql(first: int | None, last: int) -> str:
 
 def duckdb_sql(raw: str, start: str, end: str, out: str) -> str:
     """The grid as DuckDB SQL over the raw Parquet folders, written to ``out`` (Parquet)."""
-    window = "partition by customer_id order by activity_date"
+    window = "partition by customer_id order by calendar_date"
     sums = ",\n        ".join(
         # An empty frame (the first days of a customer) sums to 0, not null.
         f"cast(coalesce(sum({f.measure}) over ({window} {frame_sql(f.first, f.last)}), 0)"
@@ -99,8 +102,8 @@ def duckdb_sql(raw: str, start: str, end: str, out: str) -> str:
         for f in WINDOW_SUMS
     )
     since = ",\n        ".join(
-        f"date_diff('day', max(case when {f.measure} > 0 then activity_date end) over "
-        f"({window} {frame_sql(None, 0 if f.include_today else -1)}), activity_date)"
+        f"date_diff('day', max(case when {f.measure} > 0 then calendar_date end) over "
+        f"({window} {frame_sql(None, 0 if f.include_today else -1)}), calendar_date)"
         f" as {f.name}"
         for f in DAYS_SINCE
     )
@@ -115,44 +118,55 @@ customers as (
     select customer_id, signup_date from read_parquet('{raw}/customers/*.parquet')
 ),
 transactions as (
-    select customer_id, cast(transaction_at as date) as activity_date, amount
+    select customer_id, cast(transaction_at as date) as calendar_date, amount
     from read_parquet('{raw}/transactions/*.parquet')
     where cast(transaction_at as date) between date '{start}' and date '{end}'
 ),
 emails as (
-    select customer_id, cast(event_at as date) as activity_date, event_type
+    select customer_id, cast(event_at as date) as calendar_date, event_type
     from read_parquet('{raw}/email_events/*.parquet')
     where cast(event_at as date) between date '{start}' and date '{end}'
+),
+sessions as (
+    select customer_id, cast(session_start_at as date) as calendar_date
+    from read_parquet('{raw}/web_sessions/*.parquet')
+    where cast(session_start_at as date) between date '{start}' and date '{end}'
 ),
 daily_events as (
     select
         customer_id,
-        activity_date,
+        calendar_date,
         count(*) as purchases,
         cast(sum(amount) * 100 as bigint) as spend_cents,
-        0 as sends, 0 as opens, 0 as clicks
+        0 as sends, 0 as opens, 0 as clicks, 0 as web_sessions
     from transactions
     group by all
     union all
     select
         customer_id,
-        activity_date,
+        calendar_date,
         0, 0,
         count(*) filter (where event_type = 'send'),
         count(*) filter (where event_type = 'open'),
-        count(*) filter (where event_type = 'click')
+        count(*) filter (where event_type = 'click'),
+        0
     from emails
+    group by all
+    union all
+    select customer_id, calendar_date, 0, 0, 0, 0, 0, count(*)
+    from sessions
     group by all
 ),
 daily as (
     select
         customer_id,
-        activity_date,
+        calendar_date,
         sum(purchases) as purchases,
         sum(spend_cents) as spend_cents,
         sum(sends) as sends,
         sum(opens) as opens,
-        sum(clicks) as clicks
+        sum(clicks) as clicks,
+        sum(web_sessions) as web_sessions
     from daily_events
     group by all
 ),
@@ -160,7 +174,7 @@ first_days as (
     select
         customers.customer_id,
         greatest(
-            least(customers.signup_date, coalesce(min(daily.activity_date), customers.signup_date)),
+            least(customers.signup_date, coalesce(min(daily.calendar_date), customers.signup_date)),
             date '{start}'
         ) as first_day
     from customers
@@ -171,26 +185,27 @@ grid as (
     select
         customer_id,
         cast(unnest(generate_series(first_day, date '{end}', interval 1 day)) as date)
-            as activity_date
+            as calendar_date
     from first_days
 ),
 filled as (
     select
         grid.customer_id,
-        grid.activity_date,
+        grid.calendar_date,
         coalesce(daily.purchases, 0) as purchases,
         coalesce(daily.spend_cents, 0) as spend_cents,
         coalesce(daily.sends, 0) as sends,
         coalesce(daily.opens, 0) as opens,
-        coalesce(daily.clicks, 0) as clicks
+        coalesce(daily.clicks, 0) as clicks,
+        coalesce(daily.web_sessions, 0) as web_sessions
     from grid
     left join daily
-        on grid.customer_id = daily.customer_id and grid.activity_date = daily.activity_date
+        on grid.customer_id = daily.customer_id and grid.calendar_date = daily.calendar_date
 ),
 featured as (
     select
         customer_id,
-        activity_date,
+        calendar_date,
         {sums},
         {since},
         purchases > 0 as is_purchase_day,

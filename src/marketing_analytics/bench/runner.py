@@ -30,9 +30,12 @@ from marketing_analytics.public_data import dbt_vars
 # the options) when the models settle: a dbt selector of the grid models, the
 # model whose table holds the features (columns named as in features.py), and
 # the var that sets the grid's last day.
-GRID_SELECTOR = "tag:customer_day_grid"
-GRID_MODEL = "int_customer_days_featured"
-END_DATE_VAR = "grid_end_date"
+GRID_SELECTOR = (
+    "int_calendar_days int_events_aggregated_to_customer_days int_customer_days_windowed"
+)
+GRID_MODEL = "int_customer_days_windowed"
+START_DATE_VAR = "attribution_start_date"
+END_DATE_VAR = "attribution_end_date"
 
 DEFAULT_SIZES = (10_000, 50_000, 100_000)
 QUICK_SIZES = (500,)
@@ -141,6 +144,7 @@ class Project:
                 public_data=None,
             )
         )
+        variables[self.args.start_date_var] = START.isoformat()
         variables[self.args.end_date_var] = end.isoformat()
         return [dbt, "--no-use-colors", *args, "--vars", json.dumps(variables)]
 
@@ -187,7 +191,8 @@ def _project(args, company: Path, work: Path, end: date, repeats: int) -> dict:
         }
     selector = args.grid_selector
     print(f"    project: building the parents of {selector}", flush=True)
-    project.run(["build", "-s", f"+{selector}", "--exclude", selector], end)
+    parents = " ".join(f"+{name}" for name in selector.split())
+    project.run(["build", "-s", parents, "--exclude", selector], end)
     full, spark, incremental = [], [], []
     source = None
     for repeat in range(repeats):
@@ -412,6 +417,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-project", dest="project", action="store_false")
     parser.add_argument("--grid-selector", default=GRID_SELECTOR)
     parser.add_argument("--grid-model", default=GRID_MODEL)
+    parser.add_argument("--start-date-var", default=START_DATE_VAR)
     parser.add_argument("--end-date-var", default=END_DATE_VAR)
     parser.add_argument("--keep-outputs", action="store_true")
 

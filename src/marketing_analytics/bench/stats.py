@@ -15,7 +15,7 @@ def normalized_column(name: str) -> str:
     """
     if name in MONEY:
         return f"cast(round({name} * 100) as bigint)"
-    if name == "activity_date":
+    if name == "calendar_date":
         return f"date_diff('day', date '1970-01-01', cast({name} as date))"
     return f"cast({name} as bigint)"
 
