@@ -146,7 +146,10 @@ class Project:
         )
         variables[self.args.start_date_var] = START.isoformat()
         variables[self.args.end_date_var] = end.isoformat()
-        return [dbt, "--no-use-colors", *args, "--vars", json.dumps(variables)]
+        # Tests of the selected models whose other parents are built too (not the
+        # tests of unselected siblings that merely share a parent).
+        selection = ["--indirect-selection", "buildable"] if args[0] == "build" else []
+        return [dbt, "--no-use-colors", *args, *selection, "--vars", json.dumps(variables)]
 
     def run(self, args: list[str], end: date) -> Measurement:
         result = measure(self.command(args, end), env=self.env, log=self.log)
