@@ -20,7 +20,9 @@ def test_connect_url_comes_from_the_environment_without_a_token() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["sc://spark.example:443", "sc://spark.example:443/;user_id=dbt"], ids=["plain", "params"]
+    "url",
+    ["sc://spark.example:443", "sc://spark.example:443/;user_id=dbt"],
+    ids=["plain", "params"],
 )
 def test_connect_token_is_appended_to_the_url(url: str) -> None:
     environ = {"SPARK_CONNECT_URL": url, "DBT_ENV_SECRET_SPARK_CONNECT_TOKEN": "s3cr3t"}
