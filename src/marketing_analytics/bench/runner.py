@@ -348,7 +348,7 @@ def markdown(report: dict) -> str:
         "Wall seconds are medians of "
         f"{report['repeats']} cold runs (whole process: JVM start included for Spark); rows/s = "
         "grid rows / median; peak memory = largest resident set of the process tree. "
-        "`project (Spark)` is the time dbt's run_results report for the grid models.",
+        "`project_spark` is the time dbt's run_results report for the grid models.",
         "",
         "| customers | grid rows | engine | median s | runs s | rows/s | peak GB |",
         "|---:|---:|---|---:|---|---:|---:|",
