@@ -21,7 +21,7 @@ EXPORT_FORMAT ?= parquet
 EXPORT_DIR ?= exports
 
 .PHONY: setup data build docs demo test test-fast lint format serve stop report clean \
-	docs-serve export browser
+	docs-serve export browser bench bench-quick
 
 setup: $(VENV)/.installed
 
@@ -95,3 +95,15 @@ browser:
 
 clean:
 	rm -rf target logs .spark data
+
+# Benchmark of the customer-day grid (not part of `make test`): N customers x 365 days
+# for each N in BENCH_CUSTOMERS; writes docs/benchmarks.md and docs/benchmarks.json.
+BENCH_CUSTOMERS ?= 10000 50000 100000
+BENCH_REPEATS ?= 3
+
+bench: setup
+	$(PY) -m marketing_analytics bench --customers $(BENCH_CUSTOMERS) --repeats $(BENCH_REPEATS)
+
+# A tiny smoke run of the same harness (writes data/bench/benchmarks.md).
+bench-quick: setup
+	$(PY) -m marketing_analytics bench --quick

@@ -91,6 +91,12 @@ def _connect_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from marketing_analytics.bench.runner import run
+
+    return run(args, args.argv)
+
+
 def _summary(args: argparse.Namespace) -> int:
     """Where the marts are and how to look at them (after a build)."""
     manifest = json.loads((args.target / "manifest.json").read_text())
@@ -241,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--target", type=Path, default=Path("target"))
     report.add_argument("--warehouse", type=Path, help="default: the local target's warehouse")
     report.set_defaults(handler=_report)
+    bench = commands.add_parser(
+        "bench", help="benchmark the customer-day grid (project, seed's approach, DuckDB)"
+    )
+    from marketing_analytics.bench.runner import add_arguments
+
+    add_arguments(bench)
+    bench.set_defaults(handler=_bench)
 
     stop = commands.add_parser("stop", help="stop the servers started by this project")
     stop.set_defaults(handler=_stop)
@@ -249,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
+    args.argv = sys.argv[1:] if argv is None else argv
     if extra and args.command != "dbt":
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command in ("report", "export", "docs-serve", "docs-site"):

@@ -4,11 +4,13 @@ Every server binds to 127.0.0.1 unless a host is given explicitly.
 """
 
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from marketing_analytics.spark_env import SPARK_HOME, spark_environment
 
 THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 CONNECT_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
+MASTER_CLASS = "org.apache.spark.deploy.master.Master"
+WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
 
 
 @dataclass(frozen=True)
@@ -66,30 +70,43 @@ def start_spark_server(
     state: Path,
     args: list[str] | None = None,
     timeout: float = 180,
+    env: dict[str, str] | None = None,
 ) -> Server:
     """spark-submit ``main_class`` in the background and wait until it listens.
 
     ``state`` holds the PID file and the log (``run/<name>.pid``, ``logs/<name>.log``).
     """
+    command = [str(SPARK_HOME / "bin" / "spark-submit"), "--class", main_class]
+    for key, value in conf.items():
+        command += ["--conf", f"{key}={value}"]
+    command += ["spark-internal", *(args or [])]
+    return _start_process(name, command, host, port, state, timeout, env)
+
+
+def _start_process(
+    name: str,
+    command: list[str],
+    host: str,
+    port: int,
+    state: Path,
+    timeout: float,
+    env: dict[str, str] | None = None,
+) -> Server:
     existing = running(name, state)
     if existing is not None:
         raise RuntimeError(f"{name} already runs (pid {existing}); stop it first")
     log = state / "logs" / f"{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     _pid_file(name, state).parent.mkdir(parents=True, exist_ok=True)
-    command = [str(SPARK_HOME / "bin" / "spark-submit"), "--class", main_class]
-    for key, value in conf.items():
-        command += ["--conf", f"{key}={value}"]
-    command += ["spark-internal", *(args or [])]
     with log.open("ab") as out:
-        # spark-submit execs java, so this PID is the server's JVM; a session
-        # of its own lets stop() end the whole group.
+        # spark-submit and spark-class exec java, so this PID is the server's
+        # JVM; a session of its own lets stop() end the whole group.
         process = subprocess.Popen(
             command,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=spark_environment(),
+            env={**spark_environment(), **(env or {})},
             start_new_session=True,
         )
     _pid_file(name, state).write_text(str(process.pid))
@@ -127,14 +144,86 @@ def start_connect_server(
     host: str = "127.0.0.1",
     port: int = 15002,
     name: str = "connect",
+    env: dict[str, str] | None = None,
 ) -> Server:
-    """A Spark Connect server (gRPC) running the given Spark configuration."""
+    """A Spark Connect server (gRPC) running the given Spark configuration.
+
+    With ``spark.master=spark://...`` in ``conf`` it submits to that cluster.
+    """
     conf = {
         **conf,
         "spark.connect.grpc.binding.address": host,
         "spark.connect.grpc.binding.port": str(port),
     }
-    return start_spark_server(name, CONNECT_CLASS, conf, host, port, state)
+    return start_spark_server(name, CONNECT_CLASS, conf, host, port, state, env=env)
+
+
+# Heap of the master and worker daemons (they only schedule; executors do the work).
+DAEMON_MEMORY = "256m"
+
+
+def start_master(
+    state: Path, port: int, webui_port: int, host: str = "127.0.0.1", name: str = "master"
+) -> Server:
+    """A Spark standalone master: ``spark://host:port``, status JSON on ``webui_port``."""
+    command = [
+        str(SPARK_HOME / "bin" / "spark-class"), MASTER_CLASS,
+        "--host", host, "--port", str(port), "--webui-port", str(webui_port),
+    ]  # fmt: skip
+    env = {
+        "SPARK_DAEMON_MEMORY": DAEMON_MEMORY,
+        # No REST submission server (it would listen on the fixed port 6066).
+        "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false",
+    }
+    server = _start_process(name, command, host, port, state, 120, env)
+    wait_for_port(host, webui_port, 60, pid=server.pid)
+    return server
+
+
+def start_worker(
+    state: Path,
+    master_url: str,
+    port: int,
+    webui_port: int,
+    name: str,
+    cores: int = 1,
+    memory: str = "1g",
+    host: str = "127.0.0.1",
+) -> Server:
+    """A standalone worker offering ``cores`` and ``memory`` to the master's applications.
+
+    Executor folders (their stdout/stderr) go to ``state/work/<name>``.
+    """
+    work_dir = state / "work" / name
+    work_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(SPARK_HOME / "bin" / "spark-class"), WORKER_CLASS, master_url,
+        "--cores", str(cores), "--memory", memory,
+        "--host", host, "--port", str(port), "--webui-port", str(webui_port),
+        "--work-dir", str(work_dir),
+    ]  # fmt: skip
+    return _start_process(
+        name, command, host, port, state, 120, {"SPARK_DAEMON_MEMORY": DAEMON_MEMORY}
+    )
+
+
+def master_status(webui_port: int, host: str = "127.0.0.1") -> dict:
+    """The standalone master's status JSON (workers, applications, cores in use)."""
+    with urllib.request.urlopen(f"http://{host}:{webui_port}/json", timeout=10) as response:
+        return json.load(response)
+
+
+def wait_for_workers(webui_port: int, count: int, timeout: float = 120) -> dict:
+    """Wait until ``count`` workers are ALIVE at the master; returns its status."""
+    deadline = time.monotonic() + timeout
+    status: dict = {}
+    while time.monotonic() < deadline:
+        status = master_status(webui_port)
+        alive = [w for w in status.get("workers", []) if w.get("state") == "ALIVE"]
+        if len(alive) >= count:
+            return status
+        time.sleep(0.5)
+    raise TimeoutError(f"{count} workers not registered after {timeout:.0f} s: {status}")
 
 
 def running(name: str, state: Path) -> int | None:

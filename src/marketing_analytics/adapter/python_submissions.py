@@ -5,7 +5,7 @@ import traceback
 from typing import Any
 
 from dbt.adapters.base import PythonJobHelper
-from dbt.adapters.spark.connections import SparkCredentials
+from dbt.adapters.spark.connections import SparkConnectionMethod, SparkCredentials
 from dbt_common.exceptions import DbtRuntimeError
 
 from marketing_analytics.adapter.session import get_spark_session
@@ -21,6 +21,7 @@ class SessionPythonJobHelper(PythonJobHelper):
     def __init__(self, parsed_model: dict, credentials: SparkCredentials) -> None:
         self.parsed_model = parsed_model
         self.credentials = credentials
+        refuse_non_session_target(parsed_model, credentials)
 
     def submit(self, compiled_code: str) -> Any:
         spark = get_spark_session(self.credentials.server_side_parameters)
@@ -46,3 +47,23 @@ class SessionPythonJobHelper(PythonJobHelper):
         finally:
             linecache.cache.pop(filename, None)
         return None
+
+
+def refuse_non_session_target(parsed_model: dict, credentials: SparkCredentials) -> None:
+    """Python models need a SparkSession: stop on a Thrift/HTTP/ODBC target.
+
+    Without this check the model would start an embedded Spark of its own and
+    write its table into a local warehouse the target's server never sees.
+    """
+    method = credentials.method
+    if method == SparkConnectionMethod.SESSION:
+        return
+    name = parsed_model.get("alias") or parsed_model.get("name", "?")
+    raise DbtRuntimeError(
+        f"Python model {name} cannot run on a target with method '{method}': the sparkoss "
+        "'session' submission method needs a SparkSession (method: session). Build Python "
+        "models with the `local` target (embedded Spark) or the `connect` target "
+        "(DBT_TARGET=connect SPARK_CONNECT_URL=sc://host:15002), or leave them and their "
+        "children out on this target: dbt build --exclude path:python_models+ "
+        "(see 'Running on a Spark cluster' in the README)."
+    )
