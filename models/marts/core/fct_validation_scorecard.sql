@@ -2,7 +2,11 @@
 -- they should match. Add an analysis by adding its int_scorecard__ model.
 {% set scorecard_models = [
     'int_scorecard__foundation',
+    'int_scorecard__attribution',
 ] -%}
+{% if 'hillstrom' in var('public_data', {}) -%}
+{% do scorecard_models.append('int_scorecard__hillstrom') -%}
+{% endif -%}
 
 with
 
