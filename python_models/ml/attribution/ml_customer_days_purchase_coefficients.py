@@ -10,7 +10,7 @@ the odds ratios.
 import numpy as np
 from pyspark.ml.classification import LogisticRegression
 from pyspark.ml.feature import VectorAssembler
-from pyspark.sql import functions as F
+from pyspark.sql import functions as sf
 
 from marketing_analytics.ml.attribution import (
     DRIVER_FEATURES,
@@ -20,9 +20,9 @@ from marketing_analytics.ml.attribution import (
 
 
 def training_days(features, test_days):
-    last_date = features.agg(F.max("calendar_date")).first()[0]
-    split_date = F.date_sub(F.lit(last_date), test_days - 1)
-    return features.where(F.col("calendar_date") < split_date)
+    last_date = features.agg(sf.max("calendar_date")).first()[0]
+    split_date = sf.date_sub(sf.lit(last_date), test_days - 1)
+    return features.where(sf.col("calendar_date") < split_date)
 
 
 def model(dbt, session):
@@ -35,14 +35,14 @@ def model(dbt, session):
 
     grid = dbt.ref("fct_customer_day_features").select(
         "calendar_date",
-        F.col("is_purchase_day").cast("double").alias("label"),
-        *[F.col(name).cast("double").alias(name) for name in names],
+        sf.col("is_purchase_day").cast("double").alias("label"),
+        *[sf.col(name).cast("double").alias(name) for name in names],
     )
     train = training_days(grid, test_days)
     moments = train.agg(
-        F.count(F.lit(1)).alias("rows"),
-        F.avg("label").alias("event_rate"),
-        *[F.stddev_pop(name).alias(f"sd_{name}") for name in names],
+        sf.count(sf.lit(1)).alias("rows"),
+        sf.avg("label").alias("event_rate"),
+        *[sf.stddev_pop(name).alias(f"sd_{name}") for name in names],
     ).first()
 
     # Case-control sample: every purchase day and a seeded share of the other days.
@@ -50,23 +50,23 @@ def model(dbt, session):
         train.where("label = 0").sample(fraction=sample_rate, seed=seed)
     )
     sample = VectorAssembler(inputCols=names, outputCol="features").transform(sample).cache()
-    sample_rate_observed = sample.agg(F.avg("label")).first()[0]
+    sample_rate_observed = sample.agg(sf.avg("label")).first()[0]
     fit = LogisticRegression(
         labelCol="label", featuresCol="features", regParam=0.0, maxIter=100, tol=1e-8
     ).fit(sample)
     slopes = [float(value) for value in fit.coefficients]
 
     # Fisher information X'WX on the sample (slopes' standard errors are valid there).
-    linear = F.lit(float(fit.intercept))
+    linear = sf.lit(float(fit.intercept))
     for name, slope in zip(names, slopes, strict=True):
-        linear = linear + F.lit(slope) * F.col(name)
-    probability = 1 / (1 + F.exp(-linear))
+        linear = linear + sf.lit(slope) * sf.col(name)
+    probability = 1 / (1 + sf.exp(-linear))
     weighted = sample.withColumn("w", probability * (1 - probability))
     terms = ["intercept", *names]
-    column = {"intercept": F.lit(1.0), **{name: F.col(name) for name in names}}
+    column = {"intercept": sf.lit(1.0), **{name: sf.col(name) for name in names}}
     sums = weighted.agg(
         *[
-            F.sum(F.col("w") * column[a] * column[b]).alias(f"{i}_{j}")
+            sf.sum(sf.col("w") * column[a] * column[b]).alias(f"{i}_{j}")
             for i, a in enumerate(terms)
             for j, b in enumerate(terms)
             if j >= i

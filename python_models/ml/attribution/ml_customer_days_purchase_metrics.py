@@ -6,7 +6,7 @@ regression on the test period's purchase days. One row per model and metric.
 """
 
 from pyspark.ml.evaluation import BinaryClassificationEvaluator
-from pyspark.sql import functions as F
+from pyspark.sql import functions as sf
 
 EPSILON = 1e-15
 
@@ -18,8 +18,8 @@ def model(dbt, session):
         dbt.ref("ml_customer_days_purchase_scores")
         .where("is_test_day")
         .select(
-            F.col("is_purchase_day").cast("double").alias("label"),
-            F.col("purchase_probability").alias("probability"),
+            sf.col("is_purchase_day").cast("double").alias("label"),
+            sf.col("purchase_probability").alias("probability"),
         )
         .cache()
     )
@@ -30,15 +30,15 @@ def model(dbt, session):
         )
         name = {"areaUnderROC": "roc_auc", "areaUnderPR": "pr_auc"}[metric]
         rows.append(("purchase_propensity", name, float(evaluator.evaluate(scores))))
-    clipped = F.least(F.greatest(F.col("probability"), F.lit(EPSILON)), F.lit(1 - EPSILON))
+    clipped = sf.least(sf.greatest(sf.col("probability"), sf.lit(EPSILON)), sf.lit(1 - EPSILON))
     summary = scores.agg(
-        F.avg(-(F.col("label") * F.log(clipped) + (1 - F.col("label")) * F.log(1 - clipped))).alias(
-            "log_loss"
-        ),
-        F.avg((F.col("probability") - F.col("label")) ** 2).alias("brier_score"),
-        F.avg("probability").alias("mean_predicted_probability"),
-        F.avg("label").alias("observed_purchase_day_rate"),
-        F.count(F.lit(1)).cast("double").alias("test_customer_days"),
+        sf.avg(
+            -(sf.col("label") * sf.log(clipped) + (1 - sf.col("label")) * sf.log(1 - clipped))
+        ).alias("log_loss"),
+        sf.avg((sf.col("probability") - sf.col("label")) ** 2).alias("brier_score"),
+        sf.avg("probability").alias("mean_predicted_probability"),
+        sf.avg("label").alias("observed_purchase_day_rate"),
+        sf.count(sf.lit(1)).cast("double").alias("test_customer_days"),
     ).first()
     rows += [("purchase_propensity", key, float(summary[key])) for key in summary.asDict()]
     scores.unpersist()
@@ -49,21 +49,21 @@ def model(dbt, session):
         for row in dbt.ref("ml_purchase_days_amount_coefficients").collect()
     }
     grid = dbt.ref("fct_customer_day_features")
-    last_date = grid.agg(F.max("calendar_date")).first()[0]
+    last_date = grid.agg(sf.max("calendar_date")).first()[0]
     test = grid.where(
-        F.col("is_purchase_day")
-        & (F.col("calendar_date") >= F.date_sub(F.lit(last_date), test_days - 1))
+        sf.col("is_purchase_day")
+        & (sf.col("calendar_date") >= sf.date_sub(sf.lit(last_date), test_days - 1))
     )
-    predicted = F.lit(terms.pop("intercept"))
+    predicted = sf.lit(terms.pop("intercept"))
     for name, coefficient in terms.items():
-        predicted = predicted + F.lit(coefficient) * F.col(name).cast("double")
-    amount = F.col("amount").cast("double")
+        predicted = predicted + sf.lit(coefficient) * sf.col(name).cast("double")
+    amount = sf.col("amount").cast("double")
     fit = (
         test.select(amount.alias("amount"), predicted.alias("predicted"))
         .agg(
-            F.sum((F.col("amount") - F.col("predicted")) ** 2).alias("sse"),
-            F.variance("amount").alias("variance"),
-            F.count(F.lit(1)).alias("rows"),
+            sf.sum((sf.col("amount") - sf.col("predicted")) ** 2).alias("sse"),
+            sf.variance("amount").alias("variance"),
+            sf.count(sf.lit(1)).alias("rows"),
         )
         .first()
     )

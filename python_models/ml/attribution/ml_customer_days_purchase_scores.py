@@ -4,7 +4,7 @@ Scores the grid with the prior-corrected coefficients of
 ml_customer_days_purchase_coefficients (no refit). One row per customer per scored day.
 """
 
-from pyspark.sql import functions as F
+from pyspark.sql import functions as sf
 
 from marketing_analytics.ml.attribution import DRIVER_FEATURES
 
@@ -17,20 +17,20 @@ def model(dbt, session):
         for row in dbt.ref("ml_customer_days_purchase_coefficients").collect()
     }
     grid = dbt.ref("fct_customer_day_features")
-    last_date = grid.agg(F.max("calendar_date")).first()[0]
-    split_date = F.date_sub(F.lit(last_date), test_days - 1)
-    latest = grid.groupBy("customer_id").agg(F.max("calendar_date").alias("latest_date"))
+    last_date = grid.agg(sf.max("calendar_date")).first()[0]
+    split_date = sf.date_sub(sf.lit(last_date), test_days - 1)
+    latest = grid.groupBy("customer_id").agg(sf.max("calendar_date").alias("latest_date"))
     scored = grid.join(latest, "customer_id").where(
-        (F.col("calendar_date") >= split_date) | (F.col("calendar_date") == F.col("latest_date"))
+        (sf.col("calendar_date") >= split_date) | (sf.col("calendar_date") == sf.col("latest_date"))
     )
-    linear = F.lit(coefficients["intercept"])
+    linear = sf.lit(coefficients["intercept"])
     for name in DRIVER_FEATURES:
-        linear = linear + F.lit(coefficients[name]) * F.col(name).cast("double")
+        linear = linear + sf.lit(coefficients[name]) * sf.col(name).cast("double")
     return scored.select(
         "customer_id",
         "calendar_date",
-        (F.col("calendar_date") >= split_date).alias("is_test_day"),
-        (F.col("calendar_date") == F.col("latest_date")).alias("is_latest_day"),
+        (sf.col("calendar_date") >= split_date).alias("is_test_day"),
+        (sf.col("calendar_date") == sf.col("latest_date")).alias("is_latest_day"),
         "is_purchase_day",
-        (1 / (1 + F.exp(-linear))).alias("purchase_probability"),
+        (1 / (1 + sf.exp(-linear))).alias("purchase_probability"),
     )

@@ -8,7 +8,7 @@ the mean change in purchase probability had they received the treatment arm's ex
 One row per campaign and metric.
 """
 
-from pyspark.sql import functions as F
+from pyspark.sql import functions as sf
 
 from marketing_analytics.ml.attribution import DRIVER_FEATURES, lift, srm_p_value
 
@@ -45,21 +45,21 @@ def model(dbt, session):
         for row in dbt.ref("ml_customer_days_purchase_coefficients").collect()
     }
     days = dbt.ref("int_email_holdout_customer_days")
-    linear = F.lit(coefficients["intercept"])
+    linear = sf.lit(coefficients["intercept"])
     for name in DRIVER_FEATURES:
-        linear = linear + F.lit(coefficients[name]) * F.col(name).cast("double")
+        linear = linear + sf.lit(coefficients[name]) * sf.col(name).cast("double")
     email = coefficients["emails_received_last_3_days"]
-    extra = F.col("treatment_extra_emails_last_3_days").cast("double")
+    extra = sf.col("treatment_extra_emails_last_3_days").cast("double")
     control_days = days.where("arm = 'control'")
     model_rows = (
         control_days.select(
             "campaign_id",
-            (1 / (1 + F.exp(-(linear + F.lit(email) * extra))) - 1 / (1 + F.exp(-linear))).alias(
+            (1 / (1 + sf.exp(-(linear + sf.lit(email) * extra))) - 1 / (1 + sf.exp(-linear))).alias(
                 "difference"
             ),
         )
         .groupBy("campaign_id")
-        .agg(F.avg("difference").alias("estimate"), F.count(F.lit(1)).alias("days"))
+        .agg(sf.avg("difference").alias("estimate"), sf.count(sf.lit(1)).alias("days"))
         .collect()
     )
     for row in model_rows:

@@ -5,7 +5,7 @@ Trained on the purchase days before the test period. One row per model term (int
 
 from pyspark.ml.feature import VectorAssembler
 from pyspark.ml.regression import LinearRegression
-from pyspark.sql import functions as F
+from pyspark.sql import functions as sf
 
 AMOUNT_FEATURES = [
     "log_days_since_last_purchase_or_signup",
@@ -23,11 +23,11 @@ def model(dbt, session):
     dbt.config(materialized="table")
     test_days = int(dbt.config.get("test_days"))
     grid = dbt.ref("fct_customer_day_features")
-    last_date = grid.agg(F.max("calendar_date")).first()[0]
-    split_date = F.date_sub(F.lit(last_date), test_days - 1)
-    train = grid.where(F.col("is_purchase_day") & (F.col("calendar_date") < split_date)).select(
-        F.col("amount").cast("double").alias("amount"),
-        *[F.col(name).cast("double").alias(name) for name in AMOUNT_FEATURES],
+    last_date = grid.agg(sf.max("calendar_date")).first()[0]
+    split_date = sf.date_sub(sf.lit(last_date), test_days - 1)
+    train = grid.where(sf.col("is_purchase_day") & (sf.col("calendar_date") < split_date)).select(
+        sf.col("amount").cast("double").alias("amount"),
+        *[sf.col(name).cast("double").alias(name) for name in AMOUNT_FEATURES],
     )
     assembled = VectorAssembler(inputCols=AMOUNT_FEATURES, outputCol="features").transform(train)
     fit = LinearRegression(labelCol="amount", regParam=0.0, solver="normal").fit(assembled)
