@@ -20,11 +20,9 @@
 -- and re-reads attribution_lookback_days of events before them. The unbounded
 -- state (last purchase, last e-mail) is carried over from the row just before
 -- the re-read window.
-{% set lookback_days = var('attribution_lookback_days') | int -%}
-{% set reprocess_days = var('attribution_reprocess_days') | int -%}
-{% if lookback_days < 90 -%}
-    {{ exceptions.raise_compiler_error('attribution_lookback_days must cover the longest window (90 days)') }}
-{% endif %}
+{# the look-back must cover the longest window (90 days): smaller values are raised to 90 #}
+{% set lookback_days = [var('attribution_lookback_days') | int, 90] | max -%}
+{% set reprocess_days = var("attribution_reprocess_days") | int %}
 
 with
 
@@ -96,7 +94,7 @@ customer_spans as (
         customers.customer_id,
         customers.signup_date,
         customers.loyalty_status,
-        coalesce(loyalty_tiers.loyalty_rank, 0) as loyalty_level,
+        cast(coalesce(loyalty_tiers.loyalty_rank, 0) as int) as loyalty_level,
         greatest(
             least(customers.signup_date, coalesce(first_event_days.first_event_date, customers.signup_date)),
             run_bounds.calendar_start_date
@@ -149,17 +147,18 @@ daily_events_distributed as (
 -- State carried over from the last built row before the re-read window.
 carried_state as (
     select
-        customer_id,
+        built_grid.customer_id,
         greatest(
-            last_purchase_date,
-            case when is_purchase_day then calendar_date end
+            built_grid.last_purchase_date,
+            case when built_grid.is_purchase_day then built_grid.calendar_date end
         ) as last_purchase_date,
-        last_email_date
-    from {{ this }}
+        built_grid.last_email_date
+    from {{ this }} as built_grid
     cross join rebuild_bounds
     where
-        calendar_date = date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days + 1 }})
-        and calendar_month = cast(trunc(date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days + 1 }}), 'MM') as date)
+        built_grid.calendar_date = date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days + 1 }})
+        and built_grid.calendar_month
+        = cast(trunc(date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days + 1 }}), 'MM') as date)
 ),
 {% endif %}
 
@@ -293,7 +292,7 @@ featured as (
     inner join calendar
         on windowed.calendar_date = calendar.calendar_date
     {%- if is_incremental() %}
-    left join carried_state
+    left join carried_state  -- noqa: ST11
         on windowed.customer_id = carried_state.customer_id
     {%- endif %}
     where windowed.calendar_date >= windowed.rebuild_from_date

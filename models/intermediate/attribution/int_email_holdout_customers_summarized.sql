@@ -27,7 +27,12 @@ summarized as (
     from customer_days
     inner join campaigns
         on customer_days.campaign_id = campaigns.campaign_id
-    group by customer_days.campaign_id, customer_days.customer_id, customer_days.arm, campaigns.end_date, campaigns.start_date
+    group by
+        customer_days.campaign_id,
+        customer_days.customer_id,
+        customer_days.arm,
+        campaigns.end_date,
+        campaigns.start_date
 ),
 
 final as (
