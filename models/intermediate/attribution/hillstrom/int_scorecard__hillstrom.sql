@@ -49,7 +49,7 @@ published_rows as (
     select
         'attribution' as analysis,
         'hillstrom' as dataset,
-        lower(replace(computed.email_segment, ' ', '_')) || '_' || computed.metric as metric,
+        lower(replace(replace(computed.email_segment, '-', ''), ' ', '_')) || '_' || computed.metric as metric,
         cast(computed.value as double) as value,
         cast(null as double) as ci_lower,
         cast(null as double) as ci_upper,
@@ -66,7 +66,7 @@ lift_rows as (
     select
         'attribution' as analysis,
         'hillstrom' as dataset,
-        lower(replace(email_segment, ' ', '_')) || '_' || metric || '_lift' as metric,
+        lower(replace(replace(email_segment, '-', ''), ' ', '_')) || '_' || metric || '_lift' as metric,
         lift as value,
         ci_lower,
         ci_upper,
