@@ -65,7 +65,11 @@ def lift_from_sums(
     """
     if n_treatment < 2 or n_control < 2:
         raise ValueError("each arm needs at least two units")
-    mean_t, mean_c = sum_treatment / n_treatment, sum_control / n_control
+    mean_t, mean_c = float(sum_treatment) / n_treatment, float(sum_control) / n_control
+    sum_squares_treatment, sum_squares_control = (
+        float(sum_squares_treatment),
+        float(sum_squares_control),
+    )
     var_t = max(sum_squares_treatment - n_treatment * mean_t**2, 0.0) / (n_treatment - 1)
     var_c = max(sum_squares_control - n_control * mean_c**2, 0.0) / (n_control - 1)
     std_error = math.sqrt(var_t / n_treatment + var_c / n_control)
@@ -80,7 +84,7 @@ def lift_from_sums(
         std_error=std_error,
         ci_lower=estimate - z * std_error,
         ci_upper=estimate + z * std_error,
-        relative_lift=estimate / mean_c if mean_c else math.nan,
+        relative_lift=estimate / mean_c if mean_c else math.nan,  # plain floats for Spark
     )
 
 
