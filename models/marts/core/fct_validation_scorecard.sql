@@ -3,7 +3,11 @@
 {% set scorecard_models = [
     'int_scorecard__foundation',
     'int_scorecard__mmm',
+    'int_scorecard__attribution',
 ] -%}
+{% if 'hillstrom' in var('public_data', {}) -%}
+{% do scorecard_models.append('int_scorecard__hillstrom') -%}
+{% endif -%}
 
 with
 

@@ -1,0 +1,1 @@
+"""Pure helper functions shared by the dbt Python models (importable, unit-tested)."""

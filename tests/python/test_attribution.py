@@ -1,0 +1,369 @@
+"""Attribution (seed 000): the customer-day grid, the purchase models and the e-mail lift.
+
+Unit tests of the estimators run fast on generated data; the end-to-end tests read the
+session build (`warehouse`) and check the grid row by row against an independent pandas
+recomputation, the scorecard against the planted truth, and (one tiny separate dbt run
+sequence) that incremental runs equal a full refresh and that no feature looks ahead.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from marketing_analytics.generator import GeneratorParams, generate
+from marketing_analytics.ml.attribution import (
+    DRIVER_GROUPS,
+    group_effects,
+    lift,
+    lift_from_sums,
+    prior_corrected_intercept,
+    ranking,
+    srm_p_value,
+)
+
+# ---------------------------------------------------------------- estimators (fast)
+
+
+def test_lift_matches_welch_by_hand() -> None:
+    rng = np.random.default_rng(1)
+    treated, control = rng.normal(1.2, 2.0, 400), rng.normal(1.0, 1.0, 300)
+    result = lift(treated, control)
+    se = math.sqrt(treated.var(ddof=1) / 400 + control.var(ddof=1) / 300)
+    assert result.estimate == pytest.approx(treated.mean() - control.mean())
+    assert result.std_error == pytest.approx(se)
+    assert result.ci_upper - result.estimate == pytest.approx(stats.norm.ppf(0.975) * se)
+    same = lift_from_sums(
+        400, treated.sum(), (treated**2).sum(), 300, control.sum(), (control**2).sum()
+    )
+    assert same.ci_lower == pytest.approx(result.ci_lower)
+
+
+def test_srm_p_value_matches_scipy_chisquare() -> None:
+    assert srm_p_value([5100, 4900]) == pytest.approx(stats.chisquare([5100, 4900]).pvalue)
+    assert srm_p_value([300, 200, 100]) < 1e-10
+    assert srm_p_value([30, 70], [0.3, 0.7]) == pytest.approx(1.0)
+
+
+def test_prior_correction_recovers_the_population_intercept() -> None:
+    # A rare-event logit, fitted on all events and 5% of the non-events.
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=400_000)
+    y = rng.random(x.size) < 1 / (1 + np.exp(-(-4.0 + 0.8 * x)))
+    keep = y | (rng.random(x.size) < 0.05)
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=1e9).fit(x[keep, None], y[keep])
+    corrected = prior_corrected_intercept(fit.intercept_[0], y.mean(), y[keep].mean())
+    assert fit.intercept_[0] > -2.0  # the sample's intercept is far off
+    assert corrected == pytest.approx(-4.0, abs=0.1)
+    assert fit.coef_[0, 0] == pytest.approx(0.8, abs=0.05)
+
+
+def test_group_effects_and_ranking() -> None:
+    effects = group_effects(
+        {
+            "log_days_since_last_purchase_or_signup": -0.5,
+            "loyalty_level": 0.2,
+            "is_release_day": 0.3,
+            "has_release_in_previous_7_days": 0.1,
+            "is_weekend": 0.11,
+            "emails_received_last_3_days": 0.07,
+        }
+    )
+    assert effects["recency_loyalty"] == pytest.approx(0.7)
+    assert ranking(effects) == list(DRIVER_GROUPS)
+
+
+def holdout_outcomes(company: Path) -> pd.DataFrame:
+    """Per-customer purchase days and spend in the holdout window, from the raw files."""
+    raw = company / "raw"
+    campaigns = pd.concat(pd.read_csv(p) for p in (raw / "campaigns").glob("*.csv"))
+    window = campaigns[campaigns.campaign_type == "holdout_test"].iloc[0]
+    assigned = pd.concat(pd.read_csv(p) for p in (raw / "campaign_assignments").glob("*.csv"))
+    assigned = assigned[assigned.campaign_id == window.campaign_id]
+    tx = pd.concat(pd.read_csv(p) for p in (raw / "transactions").glob("*.csv"))
+    tx["day"] = pd.to_datetime(tx.transaction_at).dt.strftime("%Y-%m-%d")
+    tx = tx[(tx.day >= window.start_date) & (tx.day <= window.end_date)]
+    per_customer = tx.groupby("customer_id").agg(days=("day", "nunique"), spend=("amount", "sum"))
+    out = assigned.set_index("customer_id")[["arm"]].join(per_customer).fillna(0.0)
+    out["rate"] = out.days / 14
+    return out
+
+
+@pytest.mark.parametrize("email_effect", [0.0, 0.6])
+def test_randomized_lift_ci_covers_planted_sate(tmp_path: Path, email_effect: float) -> None:
+    # Other seeds and planted effects, including none (generation is fast, no dbt). A 95%
+    # interval misses the truth 1 time in 20: over 8 seeds it must cover at least 6 times
+    # (binomial chance of fewer below 0.6%), and the planted SATE is 0 exactly when
+    # email_effect is 0.
+    import json
+
+    covered = {"rate": 0, "spend": 0}
+    detected = 0
+    for seed in range(11, 19):
+        out = tmp_path / str(seed)
+        generate(
+            GeneratorParams(
+                customers=3000,
+                days=150,
+                seed=seed,
+                out=out,
+                start_date=date(2025, 1, 1),
+                email_effect=email_effect,
+            )
+        )
+        truth = json.loads((out / "truth" / "truth.json").read_text())["email_holdout"]
+        outcomes = holdout_outcomes(out)
+        treated = outcomes[outcomes.arm == "treatment"]
+        control = outcomes[outcomes.arm == "control"]
+        rate = lift(treated.rate, control.rate)
+        spend = lift(treated.spend, control.spend)
+        covered["rate"] += rate.ci_lower <= truth["sate_purchase_day_rate"] <= rate.ci_upper
+        covered["spend"] += spend.ci_lower <= truth["sate_spend_per_customer"] <= spend.ci_upper
+        detected += rate.ci_lower > 0
+        if email_effect == 0.0:
+            assert truth["sate_purchase_day_rate"] == 0.0
+        assert srm_p_value([len(treated), len(control)]) > 0.001
+        shutil.rmtree(out)
+    assert covered["rate"] >= 6 and covered["spend"] >= 6, covered
+    if email_effect > 0:
+        assert detected >= 6  # a large planted effect is found
+    else:
+        assert detected <= 2
+
+
+# ---------------------------------------------------------------- the grid, recomputed
+
+
+def window_total(
+    by_day: pd.DataFrame, first: date, day: date, column: str, back_from: int, back_to: int
+) -> float:
+    """Sum of `column` over days day-back_from .. day-back_to+1 (not before `first`)."""
+    window = [day - pd.Timedelta(days=k) for k in range(back_from, back_to)]
+    return float(by_day.reindex([w for w in window if w >= first])[column].sum())
+
+
+def reference_grid(
+    customers: pd.DataFrame, events: pd.DataFrame, releases: pd.Series, start: date, end: date
+) -> pd.DataFrame:
+    """The grid's features by a plain per-customer loop over days (independent of the SQL)."""
+    release_days = pd.to_datetime(releases).dt.date.value_counts()
+    rows = []
+    for customer in customers.itertuples():
+        mine = events[events.customer_id == customer.customer_id]
+        by_day = mine.groupby("day").sum(numeric_only=True)
+        first = max(min([customer.signup_date, *list(by_day.index)]), start)
+        day = first
+        last_purchase = None
+        last_email = None
+        while day <= end:
+            today = by_day.loc[day] if day in by_day.index else None
+            sent_today = 0 if today is None else int(today.sent)
+            if sent_today:
+                last_email = day
+            rows.append(
+                {
+                    "customer_id": customer.customer_id,
+                    "calendar_date": day,
+                    "is_purchase_day": today is not None and today.tx > 0,
+                    "amount": 0.0 if today is None else round(float(today.amount), 2),
+                    "emails_received_last_3_days": window_total(by_day, first, day, "sent", 0, 3),
+                    "emails_received_last_14_days": window_total(by_day, first, day, "sent", 0, 14),
+                    "emails_opened_previous_7_days": window_total(
+                        by_day, first, day, "opened", 1, 8
+                    ),
+                    "transactions_previous_90_days": window_total(by_day, first, day, "tx", 1, 91),
+                    "spend_previous_30_days": round(
+                        window_total(by_day, first, day, "amount", 1, 31), 2
+                    ),
+                    "days_since_last_purchase_or_signup": (
+                        day - (last_purchase or customer.signup_date)
+                    ).days,
+                    "days_since_last_email": None
+                    if last_email is None
+                    else (day - last_email).days,
+                    "has_release_in_previous_7_days": any(
+                        day - pd.Timedelta(days=k) in release_days.index for k in range(1, 8)
+                    ),
+                }
+            )
+            if today is not None and today.tx > 0:
+                last_purchase = day
+            day = day + pd.Timedelta(days=1)
+    return pd.DataFrame(rows)
+
+
+pytest_slow = pytest.mark.slow
+
+
+@pytest_slow
+def test_grid_matches_independent_recomputation(warehouse) -> None:
+    ids = "select customer_id from staging.stg_synthetic__customers where customer_id % 60 = 7"
+    customers = warehouse.query(
+        f"select customer_id, signup_date from staging.stg_synthetic__customers "
+        f"where customer_id in ({ids})"
+    )
+    tx = warehouse.query(
+        f"select customer_id, to_date(transaction_at) as day, amount "
+        f"from staging.stg_synthetic__transactions where customer_id in ({ids})"
+    )
+    emails = warehouse.query(
+        f"select customer_id, to_date(event_at) as day, event_type "
+        f"from staging.stg_synthetic__email_events where customer_id in ({ids})"
+    )
+    sessions = warehouse.query(
+        f"select customer_id, to_date(session_started_at) as day "
+        f"from staging.stg_synthetic__web_sessions where customer_id in ({ids})"
+    )
+    releases = warehouse.query("select release_date from staging.stg_synthetic__releases")
+    bounds = warehouse.query(
+        "select min(calendar_date) as s, max(calendar_date) as e "
+        "from intermediate.int_calendar_days"
+    )
+    events = pd.concat(
+        [
+            tx.assign(tx=1, amount=tx.amount.astype(float), sent=0, opened=0),
+            emails.assign(
+                tx=0,
+                amount=0.0,
+                sent=(emails.event_type == "send").astype(int),
+                opened=(emails.event_type == "open").astype(int),
+            ).drop(columns="event_type"),
+            sessions.assign(tx=0, amount=0.0, sent=0, opened=0),
+        ]
+    )
+    expected = reference_grid(
+        customers, events, releases.release_date, bounds.s.iat[0], bounds.e.iat[0]
+    )
+    actual = warehouse.query(
+        f"select * from marts.fct_customer_day_features where customer_id in ({ids})"
+    )
+    assert len(customers) >= 40
+    merged = expected.merge(
+        actual, on=["customer_id", "calendar_date"], how="outer", indicator=True
+    )
+    assert (merged["_merge"] == "both").all(), "grid rows differ from the reference days"
+    for column in expected.columns.drop(["customer_id", "calendar_date"]):
+        left, right = merged[f"{column}_x"], merged[f"{column}_y"]
+        if column in ("amount", "spend_previous_30_days"):
+            right = right.astype(float)
+        same = (left.astype(object).where(left.notna(), None) == right.astype(object)) | (
+            left.isna() & right.isna()
+        )
+        if not same.all():
+            bad = merged.loc[~same, ["customer_id", "calendar_date", f"{column}_x", f"{column}_y"]]
+            raise AssertionError(f"{column} differs:\n{bad.head(10)}")
+
+
+@pytest_slow
+def test_attribution_scorecard_matches_truth(warehouse) -> None:
+    card = warehouse.query(
+        "select * from marts.fct_validation_scorecard where analysis = 'attribution'"
+    ).set_index("metric")
+    for metric in (
+        "email_holdout_purchase_day_rate_lift",
+        "email_holdout_spend_per_customer_lift",
+    ):
+        row = card.loc[metric]
+        assert row.ci_lower <= row.reference_value <= row.ci_upper, metric
+    assert card.loc["email_holdout_srm_p_value", "value"] > 0.001
+    assert card.loc["driver_group_ranking_matches_planted", "value"] == 1.0
+    assert card.is_consistent.astype(bool).all(), card.to_string()
+
+
+@pytest_slow
+def test_driver_ranking_equals_planted(warehouse, test_company) -> None:
+    import json
+
+    truth = json.loads((test_company / "truth" / "truth.json").read_text())["purchase_model"]
+    groups = warehouse.query(
+        "select driver_group, standardized_effect from marts.fct_purchase_driver_groups"
+    )
+    recovered = ranking(dict(zip(groups.driver_group, groups.standardized_effect, strict=True)))
+    assert recovered == truth["planted_ranking"]
+
+
+@pytest_slow
+def test_propensity_is_calibrated_and_discriminates(warehouse) -> None:
+    metrics = warehouse.query(
+        "select metric, value from ml.ml_customer_days_purchase_metrics "
+        "where model_name = 'purchase_propensity'"
+    ).set_index("metric")["value"]
+    assert metrics["roc_auc"] > 0.6
+    # Prior correction keeps the mean prediction near the observed rate.
+    assert metrics["mean_predicted_probability"] == pytest.approx(
+        metrics["observed_purchase_day_rate"], rel=0.25
+    )
+    calibration = warehouse.query("select * from marts.fct_purchase_propensity_calibration")
+    assert len(calibration) == 10
+    assert calibration.sort_values(
+        "probability_decile"
+    ).observed_purchase_day_rate.is_monotonic_increasing or (
+        calibration.observed_purchase_day_rate.corr(calibration.mean_predicted_probability) > 0.9
+    )
+
+
+# ---------------------------------------------------------------- incremental = full refresh
+
+
+def read_grid(state_dir: Path) -> pd.DataFrame:
+    table = state_dir / "warehouse" / "intermediate.db" / "int_customer_days_windowed"
+    frame = pd.read_parquet(table)
+    frame["calendar_month"] = frame["calendar_month"].astype(str)
+    return frame.sort_values(["customer_id", "calendar_date"]).reset_index(drop=True)
+
+
+@pytest_slow
+def test_incremental_runs_equal_full_refresh_and_no_lookahead(tmp_path: Path) -> None:
+    # Needs its own dbt runs: incremental runs with moving end dates, and a copy of the raw
+    # files with a planted future event. A 150-customer company keeps each run short.
+    from conftest import company_vars
+    from dbt_runner import DbtEnv, run_dbt
+
+    company = tmp_path / "company"
+    generate(GeneratorParams(customers=150, days=130, seed=5, out=company))
+    select = ["run", "-s", "+int_customer_days_windowed"]
+    seeds = ["seed"]
+    incremental = DbtEnv(tmp_path / "incremental", tmp_path / "t1")
+    base_vars = company_vars(company)
+    run_dbt(seeds, incremental, base_vars)
+    for end in ("2025-03-20", "2025-04-03", ""):
+        run_dbt(select, incremental, {**base_vars, "attribution_end_date": end})
+    full = DbtEnv(tmp_path / "full", tmp_path / "t2")
+    run_dbt(seeds, full, base_vars)
+    run_dbt([*select, "--full-refresh"], full, base_vars)
+    incremental_grid, full_grid = read_grid(incremental.state_dir), read_grid(full.state_dir)
+    pd.testing.assert_frame_equal(incremental_grid, full_grid)
+
+    # Plant a purchase and an e-mail on 2025-03-01 for customer 3: earlier rows do not move.
+    assert full_grid[full_grid.customer_id == 3].calendar_date.min() < date(2025, 3, 1)
+    planted = tmp_path / "planted"
+    shutil.copytree(company, planted)
+    (planted / "raw" / "transactions" / "part-99999.csv").write_text(
+        "transaction_id,customer_id,transaction_at,product_category,channel,amount,"
+        "is_discounted,campaign_id\n999999999,3,2025-03-01 12:00:00,wines,web,50.00,0,\n"
+    )
+    (planted / "raw" / "email_events" / "part-99999.csv").write_text(
+        "event_id,campaign_id,customer_id,event_type,event_at\n"
+        "999999999,9,3,send,2025-03-01 08:30:00\n"
+    )
+    run_dbt([*select, "--full-refresh"], full, company_vars(planted))
+    planted_grid = read_grid(full.state_dir)
+    before = full_grid.calendar_date < date(2025, 3, 1)
+    pd.testing.assert_frame_equal(
+        planted_grid[planted_grid.calendar_date < date(2025, 3, 1)].reset_index(drop=True),
+        full_grid[before].reset_index(drop=True),
+    )
+    changed = planted_grid.merge(full_grid, on=["customer_id", "calendar_date"])
+    changed = changed[changed.customer_id == 3]
+    moved = changed[changed.emails_received_last_3_days_x != changed.emails_received_last_3_days_y]
+    assert set(moved.calendar_date) <= {date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3)}
+    assert len(moved) >= 1
