@@ -3,6 +3,7 @@
 {% set scorecard_models = [
     'int_scorecard__foundation',
 ] -%}
+{% do scorecard_models.append('int_scorecard__uplift') -%}
 
 with
 

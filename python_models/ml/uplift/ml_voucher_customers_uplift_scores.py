@@ -10,14 +10,7 @@ One row per population, customer and learner.
 
 from pyspark.sql import functions as sf
 
-from marketing_analytics.ml.uplift import (
-    LearnerSettings,
-    fit_s_learner,
-    fit_t_learner,
-    score_s_learner,
-    score_t_learner,
-    seed_rule_selected,
-)
+from marketing_analytics.ml.uplift import LearnerSettings, fit_and_score_learners
 
 # Recency, frequency, monetary value, engagement, loyalty, income and tenure, as of the snapshot.
 FEATURES = (
@@ -68,48 +61,18 @@ def model(dbt, session):
         "split",
         "is_treated",
         sf.col("is_converted").cast("double").alias("outcome_value"),
-        "test_revenue",
+        sf.col("test_revenue").alias("revenue_value"),
         *FEATURES,
-    ).withColumn("label", sf.col("outcome_value"))
+    )
     campaign = next_campaign.select(
         "customer_id",
         sf.lit("next_campaign").alias("population"),
         sf.lit(None).cast("string").alias("split"),
         sf.lit(None).cast("boolean").alias("is_treated"),
         sf.lit(None).cast("double").alias("outcome_value"),
-        sf.lit(None).cast("double").alias("test_revenue"),
+        sf.lit(None).cast("double").alias("revenue_value"),
         *FEATURES,
-    ).withColumn("label", sf.lit(None).cast("double"))
-    population = experiment.unionByName(campaign).cache()
-    train = population.where(sf.col("split") == "train")
-
+    )
+    population = experiment.unionByName(campaign).withColumn("label", sf.col("outcome_value"))
     settings = LearnerSettings(features=FEATURES, max_iter=max_iter, num_trees=num_trees, seed=seed)
-    keep = ["customer_id", "population", "split", "is_treated", "outcome_value", "test_revenue"]
-
-    t_scored = score_t_learner(fit_t_learner(train, settings), population, settings)
-    s_scored = score_s_learner(fit_s_learner(train, settings), population, settings)
-    scores = ["probability_treated", "probability_control", "uplift_score"]
-    t_learner = t_scored.select(*keep, *scores).withColumn("learner", sf.lit("t_learner"))
-    s_learner = s_scored.select(*keep, *scores).withColumn("learner", sf.lit("s_learner"))
-    seed_rule = t_learner.withColumn("learner", sf.lit("seed_rule")).withColumn(
-        "uplift_score",
-        seed_rule_selected(sf.col("probability_treated"), sf.col("probability_control")).cast(
-            "double"
-        ),
-    )
-    return (
-        t_learner.unionByName(s_learner)
-        .unionByName(seed_rule)
-        .select(
-            sf.lit("synthetic").alias("dataset"),
-            sf.lit("converted").alias("outcome"),
-            "learner",
-            "population",
-            sf.col("customer_id").cast("bigint").alias("customer_id"),
-            "split",
-            "is_treated",
-            "outcome_value",
-            sf.col("test_revenue").alias("revenue_value"),
-            *scores,
-        )
-    )
+    return fit_and_score_learners(population.cache(), settings, "synthetic", "converted")

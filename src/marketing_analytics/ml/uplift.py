@@ -298,3 +298,121 @@ def score_s_learner(model: Any, df: DataFrame, settings: LearnerSettings) -> Dat
 def seed_rule_selected(probability_treated: Column, probability_control: Column) -> Column:
     """The seed's rule: the control model predicts no order and the treated model an order."""
     return (probability_control < 0.5) & (probability_treated >= 0.5)
+
+
+SCORE_COLUMNS = ("probability_treated", "probability_control", "uplift_score")
+UNIT_COLUMNS = (
+    "customer_id",
+    "population",
+    "split",
+    "is_treated",
+    "outcome_value",
+    "revenue_value",
+)
+
+
+def fit_and_score_learners(
+    population: DataFrame, settings: LearnerSettings, dataset: str, outcome: str
+) -> DataFrame:
+    """Fits the T- and S-learners on the ``split = 'train'`` rows of ``population`` and scores
+    every row; the seed's rule is a third learner with a 0/1 score.
+
+    ``population`` has the ``UNIT_COLUMNS``, the label column and the features. Returns one row
+    per learner and unit: dataset, outcome, learner, the ``UNIT_COLUMNS`` and ``SCORE_COLUMNS``.
+    """
+    from pyspark.sql import functions as sf
+
+    train = population.where(sf.col("split") == "train")
+    t_scored = score_t_learner(fit_t_learner(train, settings), population, settings).cache()
+    s_scored = score_s_learner(fit_s_learner(train, settings), population, settings)
+    columns = [*UNIT_COLUMNS, *SCORE_COLUMNS]
+    t_learner = t_scored.select(*columns).withColumn("learner", sf.lit("t_learner"))
+    s_learner = s_scored.select(*columns).withColumn("learner", sf.lit("s_learner"))
+    seed_rule = t_learner.withColumn("learner", sf.lit("seed_rule")).withColumn(
+        "uplift_score",
+        seed_rule_selected(sf.col("probability_treated"), sf.col("probability_control")).cast(
+            "double"
+        ),
+    )
+    return (
+        t_learner.unionByName(s_learner)
+        .unionByName(seed_rule)
+        .select(
+            sf.lit(dataset).alias("dataset"),
+            sf.lit(outcome).alias("outcome"),
+            "learner",
+            "population",
+            sf.col("customer_id").cast("bigint").alias("customer_id"),
+            "split",
+            sf.col("is_treated").cast("boolean").alias("is_treated"),
+            sf.col("outcome_value").cast("double").alias("outcome_value"),
+            sf.col("revenue_value").cast("double").alias("revenue_value"),
+            *SCORE_COLUMNS,
+        )
+    )
+
+
+def holdout_split(unit_id: Column, seed: int, holdout_percent: int) -> Column:
+    """'holdout' for ``holdout_percent`` % of units by a hash of the id, else 'train'."""
+    from pyspark.sql import functions as sf
+
+    return sf.when(
+        sf.pmod(sf.xxhash64(unit_id, sf.lit(seed)), sf.lit(100)) < holdout_percent, "holdout"
+    ).otherwise("train")
+
+
+# --- Experiment checks (on per-arm aggregates) --------------------------------------------------
+
+
+def sample_ratio_mismatch(
+    treated_units: int, control_units: int, expected_treated_share: float
+) -> tuple[float, float]:
+    """Chi-square statistic (1 df) and p-value of the observed split against the planned one."""
+    from scipy import stats
+
+    total = treated_units + control_units
+    expected = np.array([expected_treated_share, 1.0 - expected_treated_share]) * total
+    observed = np.array([treated_units, control_units], dtype=float)
+    chi_square = float(np.sum((observed - expected) ** 2 / expected))
+    return chi_square, float(stats.chi2.sf(chi_square, df=1))
+
+
+def standardized_mean_difference(
+    mean_treated: float, variance_treated: float, mean_control: float, variance_control: float
+) -> float:
+    """(mean_t - mean_c) / sqrt((var_t + var_c) / 2); 0 when both variances are 0."""
+    pooled = math.sqrt((variance_treated + variance_control) / 2.0)
+    return 0.0 if pooled == 0 else (mean_treated - mean_control) / pooled
+
+
+def welch_difference(
+    mean_treated: float,
+    variance_treated: float,
+    units_treated: int,
+    mean_control: float,
+    variance_control: float,
+    units_control: int,
+    confidence: float = 0.95,
+) -> dict[str, float]:
+    """Difference in means with Welch's t interval and two-sided p-value (Welch-Satterthwaite
+    degrees of freedom); for a 0/1 outcome this is the usual unpooled interval of a rate
+    difference."""
+    from scipy import stats
+
+    se_t = variance_treated / units_treated
+    se_c = variance_control / units_control
+    std_error = math.sqrt(se_t + se_c)
+    difference = mean_treated - mean_control
+    dof = (se_t + se_c) ** 2 / (
+        se_t**2 / max(units_treated - 1, 1) + se_c**2 / max(units_control - 1, 1)
+    )
+    quantile = float(stats.t.ppf(0.5 + confidence / 2.0, dof))
+    t_stat = difference / std_error
+    return {
+        "difference": difference,
+        "std_error": std_error,
+        "ci_lower": difference - quantile * std_error,
+        "ci_upper": difference + quantile * std_error,
+        "degrees_of_freedom": dof,
+        "p_value": float(2.0 * stats.t.sf(abs(t_stat), dof)),
+    }

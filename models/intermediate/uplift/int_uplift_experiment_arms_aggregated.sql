@@ -1,0 +1,115 @@
+-- Size, mean and variance of every outcome and pre-period covariate per arm of
+-- every experiment (synthetic voucher test; Artea and Hillstrom when present):
+-- the inputs of the experiment checks (SRM, balance, average treatment effects).
+{% set public_data = var('public_data', {}) %}
+{% set expected_share = var('uplift_expected_treated_share') %}
+with
+
+synthetic_units as (
+    select * from {{ ref('int_voucher_test_customers_labeled') }}
+),
+
+{% if 'artea' in public_data %}
+artea_units as (
+    select * from {{ ref('stg_artea__experiment_customers') }}
+),
+{% endif %}
+
+{% if 'hillstrom' in public_data %}
+hillstrom_units as (
+    select * from {{ ref('int_hillstrom_customers_identified') }}
+),
+{% endif %}
+
+unpivoted as (
+    select
+        'synthetic' as dataset,
+        is_treated,
+        variable_role,
+        variable,
+        cast(variable_value as double) as variable_value
+    from synthetic_units
+    lateral view stack(
+        11,
+        'outcome', 'converted', cast(is_converted as double),
+        'outcome', 'revenue', test_revenue,
+        'covariate', 'purchase_days_per_30_days', purchase_days_per_30_days,
+        'covariate', 'revenue_per_30_days', revenue_per_30_days,
+        'covariate', 'days_since_last_purchase', cast(days_since_last_purchase as double),
+        'covariate', 'sessions_per_30_days', sessions_per_30_days,
+        'covariate', 'email_open_rate', email_open_rate,
+        'covariate', 'income', income,
+        'covariate', 'loyalty_level', cast(loyalty_level as double),
+        'covariate', 'tenure_days', cast(tenure_days as double),
+        'covariate', 'age_years', cast(age_years as double)
+    ) as variable_role, variable, variable_value
+    {% if 'artea' in public_data %}
+        union all
+        select
+            'artea' as dataset,
+            is_treated,
+            variable_role,
+            variable,
+            cast(variable_value as double) as variable_value
+        from artea_units
+        lateral view stack(
+            8,
+            'outcome', 'transaction', cast(has_transaction_after as double),
+            'outcome', 'revenue', revenue_after,
+            'covariate', 'past_purchases', cast(past_purchases as double),
+            'covariate', 'last_purchase_amount', last_purchase_amount,
+            'covariate', 'weeks_since_visit', cast(weeks_since_visit as double),
+            'covariate', 'browsing_minutes', cast(browsing_minutes as double),
+            'covariate', 'has_shopping_cart', cast(has_shopping_cart as double),
+            'covariate', 'acquisition_channel', cast(acquisition_channel as double)
+        ) as variable_role, variable, variable_value
+    {% endif %}
+    {% if 'hillstrom' in public_data %}
+        union all
+        select
+            'hillstrom' as dataset,
+            is_treated,
+            variable_role,
+            variable,
+            variable_value
+        from hillstrom_units
+        lateral view stack(
+            8,
+            'outcome', 'visit', visit,
+            'outcome', 'conversion', conversion,
+            'outcome', 'revenue', spend,
+            'covariate', 'recency_months', recency_months,
+            'covariate', 'past_year_spend', past_year_spend,
+            'covariate', 'bought_mens', bought_mens,
+            'covariate', 'bought_womens', bought_womens,
+            'covariate', 'is_newbie', is_newbie
+        ) as variable_role, variable, variable_value
+    {% endif %}
+),
+
+aggregated as (
+    select
+        dataset,
+        variable_role,
+        variable,
+        case when is_treated then 'treatment' else 'control' end as arm,
+        count(*) as units,
+        avg(variable_value) as mean_value,
+        var_samp(variable_value) as variance_value
+    from unpivoted
+    group by dataset, variable_role, variable, is_treated
+),
+
+with_expectation as (
+    select
+        *,
+        case dataset
+            {%- for dataset, share in expected_share.items() %}
+                when '{{ validated_identifier(dataset) }}' then {{ share | float }}
+            {%- endfor %}
+            else 0.5
+        end as expected_treated_share
+    from aggregated
+)
+
+select * from with_expectation
