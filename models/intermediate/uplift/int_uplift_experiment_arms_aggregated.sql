@@ -2,7 +2,6 @@
 -- every experiment (synthetic voucher test; Artea and Hillstrom when present):
 -- the inputs of the experiment checks (SRM, balance, average treatment effects).
 {% set public_data = var('public_data', {}) %}
-{% set expected_share = var('uplift_expected_treated_share') %}
 with
 
 synthetic_units as (
@@ -10,13 +9,13 @@ synthetic_units as (
 ),
 
 {% if 'artea' in public_data %}
-artea_units as (
+artea_units as (  -- noqa: ST03
     select * from {{ ref('stg_artea__experiment_customers') }}
 ),
 {% endif %}
 
 {% if 'hillstrom' in public_data %}
-hillstrom_units as (
+hillstrom_units as (  -- noqa: ST03
     select * from {{ ref('int_hillstrom_customers_identified') }}
 ),
 {% endif %}
@@ -98,18 +97,6 @@ aggregated as (
         var_samp(variable_value) as variance_value
     from unpivoted
     group by dataset, variable_role, variable, is_treated
-),
-
-with_expectation as (
-    select
-        *,
-        case dataset
-            {%- for dataset, share in expected_share.items() %}
-                when '{{ validated_identifier(dataset) }}' then {{ share | float }}
-            {%- endfor %}
-            else 0.5
-        end as expected_treated_share
-    from aggregated
 )
 
-select * from with_expectation
+select * from aggregated

@@ -19,13 +19,13 @@ customers_truth as (
 ),
 
 {% if 'artea' in public_data %}
-artea_scores as (
+artea_scores as (  -- noqa: ST03
     select * from {{ ref('ml_artea_customers_uplift_scores') }}
 ),
 {% endif %}
 
 {% if 'hillstrom' in public_data %}
-hillstrom_scores as (
+hillstrom_scores as (  -- noqa: ST03
     select * from {{ ref('ml_hillstrom_customers_uplift_scores') }}
 ),
 {% endif %}

@@ -33,7 +33,7 @@ voucher_campaigns as (
         cost_per_contact,
         row_number() over (order by start_date desc, campaign_id desc) as recency_rank
     from campaigns
-    where campaign_type = '{{ validated_identifier(var("uplift_campaign_type")) }}'
+    where campaign_type = '{{ var('uplift_campaign_type') | replace("'", '') | replace('\\', '') }}'
 ),
 
 latest_voucher_campaign as (
@@ -46,12 +46,12 @@ windowed as (
         latest_voucher_campaign.campaign_id,
         latest_voucher_campaign.cost_per_contact,
         {% if var('uplift_test_start_date') %}
-            to_date('{{ validated_path(var("uplift_test_start_date")) }}') as test_start_date,
+            to_date('{{ var('uplift_test_start_date') | replace("'", '') | replace('\\', '') }}') as test_start_date,
         {% else %}
             latest_voucher_campaign.start_date as test_start_date,
         {% endif %}
         {% if var('uplift_test_end_date') %}
-            to_date('{{ validated_path(var("uplift_test_end_date")) }}') as test_end_date,
+            to_date('{{ var('uplift_test_end_date') | replace("'", '') | replace('\\', '') }}') as test_end_date,
         {% else %}
             latest_voucher_campaign.end_date as test_end_date,
         {% endif %}

@@ -12,7 +12,7 @@ scores as (
     select * from {{ ref('int_uplift_scores_unioned') }}
     where
         population = 'experiment'
-        and learner = '{{ validated_identifier(var("uplift_targeting_learner")) }}'
+        and learner = '{{ var('uplift_targeting_learner') | replace("'", '') | replace('\\', '') }}'
 ),
 
 synthetic_customers as (
@@ -26,13 +26,13 @@ synthetic_customers as (
 ),
 
 {% if 'artea' in public_data %}
-artea_demographics as (
+artea_demographics as (  -- noqa: ST03
     select * from {{ ref('stg_artea__customer_demographics') }}
 ),
 {% endif %}
 
 {% if 'hillstrom' in public_data %}
-hillstrom_customers as (
+hillstrom_customers as (  -- noqa: ST03
     select
         customer_id,
         past_purchase_group

@@ -10,7 +10,7 @@ scores as (
     select * from {{ ref('int_uplift_scores_unioned') }}
     where
         population = 'next_campaign'
-        and learner = '{{ validated_identifier(var("uplift_targeting_learner")) }}'
+        and learner = '{{ var('uplift_targeting_learner') | replace("'", '') | replace('\\', '') }}'
 ),
 
 valued as (
@@ -24,7 +24,7 @@ valued as (
         uplift_score as expected_incremental_orders,
         uplift_score * {{ var('uplift_margin_per_order') | float }} as expected_incremental_margin,
         probability_treated * {{ var('uplift_voucher_cost') | float }} as expected_voucher_cost,
-        {{ var('uplift_contact_cost') | float }} as contact_cost
+        cast({{ var('uplift_contact_cost') | float }} as double) as contact_cost
     from scores
 ),
 
@@ -50,7 +50,7 @@ ranked as (
         expected_profit,
         expected_profit > 0 as is_sent,
         cast(row_number() over (
-            partition by dataset order by expected_profit desc, customer_id
+            partition by dataset order by expected_profit desc, customer_id asc
         ) as bigint) as profit_rank
     from decided
 )

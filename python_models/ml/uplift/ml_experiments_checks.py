@@ -7,6 +7,8 @@ average treatment effect (difference in means) with a 95% Welch interval. One ro
 and metric.
 """
 
+import json
+
 from marketing_analytics.ml.uplift import (
     sample_ratio_mismatch,
     standardized_mean_difference,
@@ -19,8 +21,9 @@ SCHEMA = (
 )
 
 
-def check_rows(arms, srm_alpha, smd_threshold):
-    """Rows of the checks table from the per-arm aggregates (a pandas frame)."""
+def check_rows(arms, expected_shares, srm_alpha, smd_threshold):
+    """Rows of the checks table from the per-arm aggregates (a pandas frame) and the planned
+    share of treated units per dataset (0.5 when not given)."""
     rows = []
     for dataset, frame in arms.groupby("dataset"):
         wide = frame.pivot_table(
@@ -31,7 +34,7 @@ def check_rows(arms, srm_alpha, smd_threshold):
         )
         first = wide.iloc[0]
         treated, control = int(first[("units", "treatment")]), int(first[("units", "control")])
-        share = float(frame["expected_treated_share"].iloc[0])
+        share = float(expected_shares.get(dataset, 0.5))
         chi_square, p_value = sample_ratio_mismatch(treated, control, share)
         rows += [
             (dataset, "arm_size", "treated_units", float(treated), None, None, None, None, "count"),
@@ -113,6 +116,7 @@ def model(dbt, session):
     arms = dbt.ref("int_uplift_experiment_arms_aggregated").toPandas()
     rows = check_rows(
         arms,
+        json.loads(dbt.config.get("expected_treated_share")),
         float(dbt.config.get("srm_alpha")),
         float(dbt.config.get("smd_threshold")),
     )
