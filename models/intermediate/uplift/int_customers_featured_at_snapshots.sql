@@ -204,21 +204,21 @@ featured as (
         case loyalty_status
             when 'Silver' then 1 when 'Gold' then 2 when 'Platinum' then 3 else 0
         end as loyalty_level,
-        30.0 * purchase_days / observed_days as purchase_days_per_30_days,
-        30.0 * revenue / observed_days as revenue_per_30_days,
+        cast(30.0 * purchase_days / observed_days as double) as purchase_days_per_30_days,
+        cast(30.0 * revenue / observed_days as double) as revenue_per_30_days,
         case when transaction_count > 0 then revenue / transaction_count else 0.0 end
             as average_order_value,
         case
-            when transaction_count > 0 then discounted_transactions / transaction_count else 0.0
+            when transaction_count > 0 then cast(discounted_transactions / transaction_count as double) else 0.0
         end as discounted_share,
         days_since_last_purchase,
-        30.0 * session_count / observed_days as sessions_per_30_days,
-        case when session_count > 0 then pages_viewed / session_count else 0.0 end
+        cast(30.0 * session_count / observed_days as double) as sessions_per_30_days,
+        case when session_count > 0 then cast(pages_viewed / session_count as double) else 0.0 end
             as pages_per_session,
-        30.0 * duration_seconds / 60.0 / observed_days as session_minutes_per_30_days,
-        30.0 * email_sends / observed_days as email_sends_per_30_days,
-        case when email_sends > 0 then email_opens / email_sends else 0.0 end as email_open_rate,
-        case when email_sends > 0 then email_clicks / email_sends else 0.0 end as email_click_rate
+        cast(duration_seconds / 2.0 / observed_days as double) as session_minutes_per_30_days,
+        cast(30.0 * email_sends / observed_days as double) as email_sends_per_30_days,
+        case when email_sends > 0 then cast(email_opens / email_sends as double) else 0.0 end as email_open_rate,
+        case when email_sends > 0 then cast(email_clicks / email_sends as double) else 0.0 end as email_click_rate
     from joined
 )
 

@@ -31,13 +31,13 @@ unpivoted as (
     lateral view stack(
         11,
         'outcome', 'converted', cast(is_converted as double),
-        'outcome', 'revenue', test_revenue,
-        'covariate', 'purchase_days_per_30_days', purchase_days_per_30_days,
-        'covariate', 'revenue_per_30_days', revenue_per_30_days,
+        'outcome', 'revenue', cast(test_revenue as double),
+        'covariate', 'purchase_days_per_30_days', cast(purchase_days_per_30_days as double),
+        'covariate', 'revenue_per_30_days', cast(revenue_per_30_days as double),
         'covariate', 'days_since_last_purchase', cast(days_since_last_purchase as double),
-        'covariate', 'sessions_per_30_days', sessions_per_30_days,
-        'covariate', 'email_open_rate', email_open_rate,
-        'covariate', 'income', income,
+        'covariate', 'sessions_per_30_days', cast(sessions_per_30_days as double),
+        'covariate', 'email_open_rate', cast(email_open_rate as double),
+        'covariate', 'income', cast(income as double),
         'covariate', 'loyalty_level', cast(loyalty_level as double),
         'covariate', 'tenure_days', cast(tenure_days as double),
         'covariate', 'age_years', cast(age_years as double)
@@ -54,9 +54,9 @@ unpivoted as (
         lateral view stack(
             8,
             'outcome', 'transaction', cast(has_transaction_after as double),
-            'outcome', 'revenue', revenue_after,
+            'outcome', 'revenue', cast(revenue_after as double),
             'covariate', 'past_purchases', cast(past_purchases as double),
-            'covariate', 'last_purchase_amount', last_purchase_amount,
+            'covariate', 'last_purchase_amount', cast(last_purchase_amount as double),
             'covariate', 'weeks_since_visit', cast(weeks_since_visit as double),
             'covariate', 'browsing_minutes', cast(browsing_minutes as double),
             'covariate', 'has_shopping_cart', cast(has_shopping_cart as double),
@@ -74,14 +74,14 @@ unpivoted as (
         from hillstrom_units
         lateral view stack(
             8,
-            'outcome', 'visit', visit,
-            'outcome', 'conversion', conversion,
-            'outcome', 'revenue', spend,
-            'covariate', 'recency_months', recency_months,
-            'covariate', 'past_year_spend', past_year_spend,
-            'covariate', 'bought_mens', bought_mens,
-            'covariate', 'bought_womens', bought_womens,
-            'covariate', 'is_newbie', is_newbie
+            'outcome', 'visit', cast(visit as double),
+            'outcome', 'conversion', cast(conversion as double),
+            'outcome', 'revenue', cast(spend as double),
+            'covariate', 'recency_months', cast(recency_months as double),
+            'covariate', 'past_year_spend', cast(past_year_spend as double),
+            'covariate', 'bought_mens', cast(bought_mens as double),
+            'covariate', 'bought_womens', cast(bought_womens as double),
+            'covariate', 'is_newbie', cast(is_newbie as double)
         ) as variable_role, variable, variable_value
     {% endif %}
 ),
