@@ -156,6 +156,7 @@ class LearnerSettings:
     num_trees: int = 100
     reg_param: float = 0.005
     seed: int = 42
+    t_classifier: str = "random_forest"
 
 
 def _positive_probability(column: str) -> Column:
@@ -174,8 +175,9 @@ def _assembled(df: DataFrame, settings: LearnerSettings, output: str) -> DataFra
 
 
 def fit_t_learner(train: DataFrame, settings: LearnerSettings) -> dict[str, Any]:
-    """Two-model learner (the seed's approach): one random-forest classifier per arm."""
-    from pyspark.ml.classification import RandomForestClassifier
+    """Two-model learner (the seed's approach): one classifier per arm, a random forest
+    (``t_classifier='random_forest'``) or a logistic regression (``'logistic'``)."""
+    from pyspark.ml.classification import LogisticRegression, RandomForestClassifier
     from pyspark.sql import functions as sf
 
     data = _assembled(train, settings, "features").withColumn(
@@ -183,15 +185,23 @@ def fit_t_learner(train: DataFrame, settings: LearnerSettings) -> dict[str, Any]
     )
     models = {}
     for arm, flag in (("treated", True), ("control", False)):
-        classifier = RandomForestClassifier(
-            labelCol="label_value",
-            featuresCol="features",
-            numTrees=settings.num_trees,
-            maxDepth=5,
-            minInstancesPerNode=20,
-            featureSubsetStrategy="sqrt",
-            seed=settings.seed,
-        )
+        if settings.t_classifier == "logistic":
+            classifier = LogisticRegression(
+                labelCol="label_value",
+                featuresCol="features",
+                maxIter=settings.max_iter,
+                regParam=settings.reg_param,
+            )
+        else:
+            classifier = RandomForestClassifier(
+                labelCol="label_value",
+                featuresCol="features",
+                numTrees=settings.num_trees,
+                maxDepth=5,
+                minInstancesPerNode=20,
+                featureSubsetStrategy="sqrt",
+                seed=settings.seed,
+            )
         models[arm] = classifier.fit(data.where(sf.col(settings.treatment_col) == sf.lit(flag)))
     return models
 

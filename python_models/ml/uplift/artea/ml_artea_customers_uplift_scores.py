@@ -1,9 +1,9 @@
 """Uplift scores of the Artea coupon test customers and of the next campaign's 6,000 customers.
 
-The same learners as the synthetic voucher test (T-learner: a random forest per arm; S-learner:
-a logistic regression with treatment interactions; the seed's rule), fitted on the train split of
-the A/B test; the outcome is a transaction after the test started. One row per learner,
-population and customer.
+The learners of the synthetic voucher test (T-learner: here a logistic regression per arm;
+S-learner: a logistic regression with treatment interactions; the seed's rule), fitted on the
+train split of the A/B test; the outcome is a transaction after the test started. One row per
+learner, population and customer.
 """
 
 from pyspark.sql import functions as sf
@@ -40,6 +40,9 @@ def model(dbt, session):
         max_iter=int(dbt.config.get("max_iter")),
         num_trees=int(dbt.config.get("num_trees")),
         seed=seed,
+        # Five behaviour columns and a weak effect: a logistic regression per arm ranks the
+        # holdout better than a forest (Qini ~0.003 against ~0.001 in 5 random splits).
+        t_classifier="logistic",
     )
     experiment = with_model_features(dbt.ref("stg_artea__experiment_customers")).select(
         "customer_id",
