@@ -170,9 +170,9 @@ published_rows as (
         ci_upper,
         case
             {%- for dataset, metric, figure in [
-                ('artea', 'control_mean_transaction', 0.1257),
-                ('artea', 'treated_mean_transaction', 0.1519),
-                ('artea', 'ate_transaction', 0.0262),
+                ('artea', 'control_mean_transactions', 0.1257),
+                ('artea', 'treated_mean_transactions', 0.1519),
+                ('artea', 'ate_transactions', 0.0262),
                 ('hillstrom', 'control_mean_visit', 0.1062),
                 ('hillstrom', 'control_mean_conversion', 0.0057),
             ] %}
@@ -181,7 +181,7 @@ published_rows as (
         end as reference_value,
         case
             when dataset = 'artea'
-                then 'published: transaction rate 12.57% without, 15.19% with the coupon'
+                then 'published: transactions per customer 0.1257 without, 0.1519 with the coupon'
             when dataset = 'hillstrom'
                 then 'published: No E-Mail visit 10.62%, conversion 0.57%'
         end as reference_source,
@@ -193,7 +193,7 @@ published_rows as (
     from checks
     where
         (dataset = 'artea' and metric in (
-            'control_mean_transaction', 'treated_mean_transaction', 'ate_transaction'
+            'control_mean_transactions', 'treated_mean_transactions', 'ate_transactions'
         ))
         or (dataset = 'hillstrom' and metric in ('control_mean_visit', 'control_mean_conversion'))
     union all

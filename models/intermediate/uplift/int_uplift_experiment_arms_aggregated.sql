@@ -52,8 +52,9 @@ unpivoted as (
             cast(variable_value as double) as variable_value
         from artea_units
         lateral view stack(
-            8,
-            'outcome', 'transaction', cast(has_transaction_after as double),
+            9,
+            'outcome', 'transactions', cast(transactions_after as double),
+            'outcome', 'any_transaction', cast(has_transaction_after as double),
             'outcome', 'revenue', cast(revenue_after as double),
             'covariate', 'past_purchases', cast(past_purchases as double),
             'covariate', 'last_purchase_amount', cast(last_purchase_amount as double),

@@ -117,7 +117,7 @@ grouped as (
         var_samp(case when is_treated then outcome_value end) as treated_variance,
         var_samp(case when not is_treated then outcome_value end) as control_variance,
         avg(uplift_score) as mean_predicted_uplift,
-        avg(case when is_sent then 1.0 else 0.0 end) as send_rate
+        cast(avg(case when is_sent then 1.0 else 0.0 end) as double) as send_rate
     from valued
     group by dataset, outcome, attribute, group_value
 ),

@@ -12,8 +12,9 @@ renamed as (
         cast(spent_last_purchase as double) as last_purchase_amount,
         cast(weeks_since_visit as int) as weeks_since_visit,
         cast(browsing_minutes as int) as browsing_minutes,
+        cast(trans_after as int) as transactions_after,
         cast(revenue_after as double) as revenue_after,
-        cast(trans_after as int) = 1 as has_transaction_after,
+        cast(trans_after as int) > 0 as has_transaction_after,
         cast(test_coupon as int) = 1 as is_treated,
         cast(shopping_cart as int) = 1 as has_shopping_cart,
         _corrupt_record

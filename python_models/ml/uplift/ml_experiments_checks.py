@@ -9,6 +9,8 @@ and metric.
 
 import json
 
+import numpy as np
+
 from marketing_analytics.ml.uplift import (
     sample_ratio_mismatch,
     standardized_mean_difference,
@@ -111,6 +113,15 @@ def check_rows(arms, expected_shares, srm_alpha, smd_threshold):
     return rows
 
 
+def plain(value):
+    """numpy scalars -> Python float / bool (Spark's schema check wants built-in types)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    return float(value)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     arms = dbt.ref("int_uplift_experiment_arms_aggregated").toPandas()
@@ -120,4 +131,4 @@ def model(dbt, session):
         float(dbt.config.get("srm_alpha")),
         float(dbt.config.get("smd_threshold")),
     )
-    return session.createDataFrame(rows, SCHEMA)
+    return session.createDataFrame([tuple(plain(v) for v in row) for row in rows], SCHEMA)

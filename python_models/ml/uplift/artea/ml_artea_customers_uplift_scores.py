@@ -2,7 +2,7 @@
 
 The learners of the synthetic voucher test (T-learner: here a logistic regression per arm;
 S-learner: a logistic regression with treatment interactions; the seed's rule), fitted on the
-train split of the A/B test; the outcome is a transaction after the test started. One row per
+train split of the A/B test; the outcome is any transaction after the test started. One row per
 learner, population and customer.
 """
 
@@ -63,4 +63,4 @@ def model(dbt, session):
         *FEATURES,
     )
     population = experiment.unionByName(campaign).withColumn("label", sf.col("outcome_value"))
-    return fit_and_score_learners(population.cache(), settings, "artea", "transaction")
+    return fit_and_score_learners(population.cache(), settings, "artea", "any_transaction")
