@@ -40,10 +40,10 @@ with_origin as (
         learner,
         replicate,
         0 as percentile_bin,
-        0.0 as treated_units,
-        0.0 as treated_outcome,
-        0.0 as control_units,
-        0.0 as control_outcome,
+        cast(0 as double) as treated_units,
+        cast(0 as double) as treated_outcome,
+        cast(0 as double) as control_units,
+        cast(0 as double) as control_outcome,
         total_units
     from cumulated
 ),
@@ -60,7 +60,7 @@ curves as (
         control_units,
         control_outcome,
         total_units,
-        (treated_units + control_units) / total_units as depth,
+        cast((treated_units + control_units) / total_units as double) as depth,
         case when treated_units > 0 then treated_outcome / treated_units end
             as treated_rate,
         case when control_units > 0 then control_outcome / control_units end
