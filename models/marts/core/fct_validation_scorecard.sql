@@ -8,6 +8,7 @@
 {% if 'hillstrom' in var('public_data', {}) -%}
 {% do scorecard_models.append('int_scorecard__hillstrom') -%}
 {% endif -%}
+{% do scorecard_models.append('int_scorecard__uplift') -%}
 
 with
 
