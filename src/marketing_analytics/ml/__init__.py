@@ -1,0 +1,1 @@
+"""Importable helpers shared by the dbt Python models (pure functions, unit-tested)."""
