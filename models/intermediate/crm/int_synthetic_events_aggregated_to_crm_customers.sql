@@ -144,7 +144,8 @@ offer_redemptions as (
     select
         transactions.customer_id,
         {%- for offer_number in range(1, 6) %}
-        max(case when offers_numbered.offer_number = {{ offer_number }} then 1 else 0 end) as accepted_cmp{{ offer_number }},
+        max(case when offers_numbered.offer_number = {{ offer_number }} then 1 else 0 end)
+        as accepted_cmp{{ offer_number }},
         {%- endfor %}
         max(case when offers_numbered.offer_number = offers_numbered.offer_count then 1 else 0 end) as response
     from transactions

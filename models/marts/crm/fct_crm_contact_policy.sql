@@ -4,6 +4,7 @@
 -- var('crm_policy_min_lift') on the last campaign, else SKIPped. The expected
 -- profit of the policy is the last campaign's profit of the contacted segments
 -- (an in-sample estimate); contacting everyone is the dataset's whole profit.
+{% set segment_type = 'cluster' if var('crm_policy_segment_type') == 'cluster' else 'rfm_label' -%}
 with
 
 segment_returns as (
@@ -13,7 +14,7 @@ segment_returns as (
 policy_segments as (
     select *
     from segment_returns
-    where segment_type = '{{ validated_identifier(var("crm_policy_segment_type")) }}'
+    where segment_type = '{{ segment_type }}'
 ),
 
 decided as (

@@ -38,18 +38,22 @@
 ] -%}
 {%- set file_name = var('kaggle_marketing_campaign_file', 'marketing_campaign.csv') -%}
 {%- set true_values = "('1', '1.0', 'yes', 'y', 'true', 't')" -%}
+{%- set problems = {
+    'date': 'is not a date (yyyy-MM-dd or dd-MM-yyyy)',
+    'flag': 'is not 0/1, yes/no or true/false',
+} -%}
 {%- set false_values = "('0', '0.0', 'no', 'n', 'false', 'f')" -%}
 
 with
 
 source as (
-    select value from {{ source('kaggle_marketing_campaign', 'marketing_campaign_lines') }}
+    select value
+    from {{ source('kaggle_marketing_campaign', 'marketing_campaign_lines') }}
 ),
 
 lines as (
     -- a UTF-8 BOM (first line) and a CR left by CRLF line ends are not data
-    select
-        trim(trailing chr(13) from replace(value, decode(unhex('EFBBBF'), 'UTF-8'), '')) as line
+    select regexp_replace(value, '[\\r\\x{FEFF}]', '') as line
     from source
 ),
 
@@ -86,7 +90,12 @@ header_parsed as (
         *,
         transform(
             split(header_line, separator, -1), field -> trim(both '"' from trim(field))
-        ) as header_fields
+        ) as header_fields,
+        array(
+            {%- for kaggle_name, name, type in columns %}
+            '{{ kaggle_name }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as expected_columns
     from separator_detected
 ),
 
@@ -102,12 +111,12 @@ file_checked as (
                 'kaggle_marketing_campaign ({{ file_name }}): the header splits into fewer than '
                 || '{{ columns | length }} fields on tab, semicolon and comma: ' || left(header_line, 200)
             when size(filter(
-                array({% for kaggle_name, name, type in columns %}'{{ kaggle_name }}'{{ ', ' if not loop.last }}{% endfor %}),
+                expected_columns,
                 expected_name -> not array_contains(header_fields, expected_name)
             )) > 0 then
                 'kaggle_marketing_campaign ({{ file_name }}): columns missing from the header: '
                 || array_join(filter(
-                    array({% for kaggle_name, name, type in columns %}'{{ kaggle_name }}'{{ ', ' if not loop.last }}{% endfor %}),
+                    expected_columns,
                     expected_name -> not array_contains(header_fields, expected_name)
                 ), ', ')
         end as file_problem
@@ -180,7 +189,7 @@ row_checked as (
             {%- for kaggle_name, name, type in columns if type != 'string' %}
             case
                 when {{ name }}_text is not null and {{ name }}_value is null
-                    then '{{ kaggle_name }} {{ "is not a date (yyyy-MM-dd or dd-MM-yyyy)" if type == "date" else "is not 0/1, yes/no or true/false" if type == "flag" else "is not a number" }}: '
+                    then '{{ kaggle_name }} {{ problems[type] | default("is not a number") }}: '
                     || {{ name }}_text
             end
             {{- ',' if not loop.last }}
