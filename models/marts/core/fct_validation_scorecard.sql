@@ -4,6 +4,7 @@
     'int_scorecard__foundation',
     'int_scorecard__mmm',
     'int_scorecard__attribution',
+    'int_scorecard__crm',
 ] -%}
 {% if 'hillstrom' in var('public_data', {}) -%}
 {% do scorecard_models.append('int_scorecard__hillstrom') -%}
