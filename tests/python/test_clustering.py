@@ -59,7 +59,7 @@ def to_spark(spark, points: np.ndarray, **label_columns: np.ndarray):
     from pyspark.ml.linalg import Vectors
 
     rows = [
-        (i, Vectors.dense([float(v) for v in point]), *[col[i].item() for col in label_columns.values()])
+        (i, Vectors.dense(point.tolist()), *[col[i].item() for col in label_columns.values()])
         for i, point in enumerate(points)
     ]
     columns = ["row_id", "features", *label_columns.keys()]

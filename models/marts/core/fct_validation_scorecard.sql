@@ -2,6 +2,7 @@
 -- they should match. Add an analysis by adding its int_scorecard__ model.
 {% set scorecard_models = [
     'int_scorecard__foundation',
+    'int_scorecard__segmentation',
 ] -%}
 
 with
