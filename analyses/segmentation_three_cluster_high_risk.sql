@@ -36,7 +36,7 @@ profiles as (
         avg(engagement_score) as average_engagement_score,
         avg(behavioural_score) as average_behavioural_score,
         avg(loyalty_rank) as average_loyalty_rank,
-        avg(case when is_never_purchased then 1.0 else 0.0 end) as share_never_purchased
+        avg(case when is_never_purchased then 1.0d else 0.0d end) as share_never_purchased
     from clustered
     group by appendix_segment_id
 ),

@@ -29,6 +29,11 @@ CLUSTER_FEATURES = [
 # --------------------------------------------------------------------------- pure Python
 
 
+def test_unknown_transform_is_rejected() -> None:
+    with pytest.raises(ValueError, match="transform must be one of"):
+        segmentation.scaled_features(None, "customer_id", ["total_spend"], "cube")  # type: ignore[arg-type]
+
+
 def test_config_values_accept_rendered_strings() -> None:
     assert segmentation.config_list("[2, 3, 4]") == [2, 3, 4]
     assert segmentation.config_list(["a", "b"]) == ["a", "b"]
@@ -83,16 +88,21 @@ def test_selection_prefers_planted_k(selection, assignments, truth) -> None:
     assert (assignments["segment_count"] == planted_k).all()
     assert assignments["segment_id"].nunique() == planted_k
     kmeans = selection[selection["algorithm"] == "kmeans"].set_index("k")
-    assert int(kmeans["silhouette"].astype(float).idxmax()) == planted_k
-    assert int(kmeans["davies_bouldin"].astype(float).idxmin()) == planted_k
-    assert kmeans.loc[planted_k, "stability_ari"] >= 0.9
+    # The rule: the chosen k's silhouette is within the tolerance of the best, and no k within
+    # it is more stable.
+    near = kmeans[kmeans["silhouette"] >= kmeans["silhouette"].max() - 0.02]
+    assert planted_k in near.index
+    assert kmeans.loc[planted_k, "stability_ari"] == near["stability_ari"].max()
+    assert kmeans.loc[planted_k, "stability_ari"] >= 0.8
 
 
 @pytest.mark.slow
 def test_indices_match_sklearn_on_published_assignments(selection, assignments, customers) -> None:
-    # Same rows, same standardization (MLlib divides by the sample sd), indices by scikit-learn.
+    # Same rows, same transform and standardization (MLlib divides by the sample sd), indices by
+    # scikit-learn.
     frame = customers.merge(assignments, on="customer_id", validate="one_to_one")
-    values = frame[CLUSTER_FEATURES].astype(float).to_numpy()
+    assert (selection["feature_transform"] == "sqrt").all()
+    values = np.sqrt(frame[CLUSTER_FEATURES].astype(float).to_numpy())
     scaled = (values - values.mean(axis=0)) / values.std(axis=0, ddof=1)
     labels = frame["segment_id"].to_numpy()
     chosen = selection[selection["is_chosen"].astype(bool)].iloc[0]

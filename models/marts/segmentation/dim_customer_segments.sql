@@ -48,7 +48,7 @@ profiles as (
         stddev_samp(income_imputed) as stddev_income,
         avg(age) as average_age,
         avg(loyalty_rank) as average_loyalty_rank,
-        avg(case when loyalty_rank >= 2 then 1.0 else 0.0 end) as share_gold_or_platinum,
+        avg(case when loyalty_rank >= 2 then 1.0d else 0.0d end) as share_gold_or_platinum,
         avg(education_rank) as average_education_rank,
         avg(lifetime_value) as average_lifetime_value
     from segmented

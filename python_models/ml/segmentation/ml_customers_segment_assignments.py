@@ -23,7 +23,9 @@ def model(dbt, session):
     appendix_k = int(value(dbt.config.get("appendix_k")))
 
     chosen_k = int(selection.where(F.col("is_chosen")).select("k").first()["k"])
-    points = segmentation.scaled_features(customers, id_column, features).persist()
+    points = segmentation.scaled_features(
+        customers, id_column, features, dbt.config.get("feature_transform")
+    ).persist()
 
     kmeans = clustering.fit_kmeans(points, "features", chosen_k, seed, max_iter, tol, "segment_id")
     gmm = clustering.fit_gmm(

@@ -14,8 +14,11 @@ def model(dbt, session):
     customers = dbt.ref("dim_customers_360")
     value = segmentation.config_value
     features = segmentation.config_list(dbt.config.get("cluster_features"))
+    transform = dbt.config.get("feature_transform")
     k_grid = segmentation.config_list(dbt.config.get("k_grid"))
-    points = segmentation.scaled_features(customers, dbt.config.get("id_column"), features)
+    points = segmentation.scaled_features(
+        customers, dbt.config.get("id_column"), features, transform
+    )
     table = segmentation.selection_table(
         points,
         ks=[int(k) for k in k_grid],
@@ -28,5 +31,9 @@ def model(dbt, session):
         sample_fraction=float(value(dbt.config.get("bootstrap_fraction"))),
         min_stability=float(value(dbt.config.get("min_stability"))),
         feature_cols=features,
+        gmm_n_bootstrap=int(value(dbt.config.get("gmm_bootstrap_reps"))),
+        feature_transform=transform,
+        rule=dbt.config.get("selection_rule"),
+        silhouette_tolerance=float(value(dbt.config.get("silhouette_tolerance"))),
     )
     return session.createDataFrame(table)
