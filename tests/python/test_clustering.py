@@ -59,7 +59,7 @@ def to_spark(spark, points: np.ndarray, **label_columns: np.ndarray):
     from pyspark.ml.linalg import Vectors
 
     rows = [
-        (i, Vectors.dense([float(v) for v in point]), *[col[i].item() for col in label_columns.values()])
+        (i, Vectors.dense(point.tolist()), *[col[i].item() for col in label_columns.values()])
         for i, point in enumerate(points)
     ]
     columns = ["row_id", "features", *label_columns.keys()]
@@ -119,6 +119,29 @@ def test_select_k_uses_bic_and_breaks_ties_by_silhouette() -> None:
     k, reason = clustering.select_k(table)
     assert k == 3
     assert "2 of 4" in reason
+
+
+def test_select_k_stable_near_best() -> None:
+    # k=6 edges the silhouette but splits unstably; k=4 is within the tolerance and most stable.
+    table = pd.DataFrame(
+        {
+            "algorithm": ["kmeans"] * 5,
+            "k": [2, 3, 4, 5, 6],
+            "silhouette": [0.66, 0.60, 0.798, 0.793, 0.809],
+            "davies_bouldin": [0.92, 0.84, 0.59, 0.578, 0.574],
+            "calinski_harabasz": [855.0, 763.0, 1529.0, 1379.0, 1363.0],
+            "bic": [math.nan] * 5,
+            "stability_ari": [0.87, 0.49, 0.94, 0.86, 0.80],
+        }
+    )
+    assert clustering.select_k(table, 0.8, "votes")[0] == 6
+    k, reason = clustering.select_k(table, 0.8, "stable_near_best", 0.02)
+    assert k == 4
+    assert "k in 4, 5, 6" in reason
+    # A tolerance of zero keeps only the best silhouette.
+    assert clustering.select_k(table, 0.8, "stable_near_best", 0.0)[0] == 6
+    with pytest.raises(ValueError, match="unknown rule"):
+        clustering.select_k(table, rule="best")
 
 
 # --------------------------------------------------------------------------- Spark vs sklearn

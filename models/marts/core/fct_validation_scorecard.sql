@@ -5,6 +5,7 @@
     'int_scorecard__mmm',
     'int_scorecard__attribution',
     'int_scorecard__crm',
+    'int_scorecard__segmentation',
 ] -%}
 {% if 'hillstrom' in var('public_data', {}) -%}
 {% do scorecard_models.append('int_scorecard__hillstrom') -%}

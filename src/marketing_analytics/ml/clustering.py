@@ -164,6 +164,50 @@ def silhouette(df: DataFrame, features_col: str, prediction_col: str) -> float:
     return float(evaluator.evaluate(labelled))
 
 
+def _centroid_indices(
+    df: DataFrame, features_col: str, prediction_col: str, dim: int | None = None
+) -> tuple[float, float]:
+    """Davies-Bouldin and Calinski-Harabasz from one centroid pass and one distance pass."""
+    dim = vector_size(df, features_col) if dim is None else dim
+    points = _points(df, features_col, prediction_col)
+    centroids, local = _cluster_summaries(points, dim)
+    k = len(local)
+    if k < 2:
+        raise ValueError(f"the indices need at least 2 clusters, got {k}")
+    squared = _squared_distance(F.col(_POINT), F.col(_CENTROID))
+    distances = (
+        _with_centroid(points, centroids)
+        .groupBy(_LABEL)
+        .agg(F.avg(F.sqrt(squared)).alias("scatter"), F.sum(squared).alias("within"))
+        .toPandas()
+    )
+    local = local.merge(distances, on=_LABEL, how="left")
+    centers = np.array(local[_CENTROID].tolist(), dtype=float)
+    sizes = local["n"].to_numpy(dtype=float)
+    return _davies_bouldin_from(centers, local["scatter"].to_numpy(dtype=float)), (
+        _calinski_harabasz_from(centers, sizes, float(local["within"].sum()))
+    )
+
+
+def _davies_bouldin_from(centers: np.ndarray, intra: np.ndarray) -> float:
+    between = np.sqrt(((centers[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
+    if np.allclose(intra, 0) or np.allclose(between, 0):
+        return 0.0
+    between[between == 0] = np.inf
+    ratios = (intra[:, None] + intra[None, :]) / between
+    return float(np.mean(np.max(ratios, axis=1)))
+
+
+def _calinski_harabasz_from(centers: np.ndarray, sizes: np.ndarray, within: float) -> float:
+    k = len(sizes)
+    n = float(sizes.sum())
+    grand_mean = (sizes[:, None] * centers).sum(axis=0) / n
+    between = float((sizes * ((centers - grand_mean) ** 2).sum(axis=1)).sum())
+    if within == 0.0:
+        return 1.0
+    return between * (n - k) / (within * (k - 1.0))
+
+
 def davies_bouldin(df: DataFrame, features_col: str, prediction_col: str) -> float:
     """Davies-Bouldin index (lower is better), computed in Spark.
 
@@ -171,26 +215,7 @@ def davies_bouldin(df: DataFrame, features_col: str, prediction_col: str) -> flo
     within-cluster scatters or all centroid distances are zero. Rows with a null label are ignored.
     Raises ``ValueError`` with fewer than two clusters.
     """
-    dim = vector_size(df, features_col)
-    points = _points(df, features_col, prediction_col)
-    centroids, local = _cluster_summaries(points, dim)
-    if len(local) < 2:
-        raise ValueError(f"Davies-Bouldin needs at least 2 clusters, got {len(local)}")
-    scatter = (
-        _with_centroid(points, centroids)
-        .groupBy(_LABEL)
-        .agg(F.avg(F.sqrt(_squared_distance(F.col(_POINT), F.col(_CENTROID)))).alias("s"))
-        .toPandas()
-    )
-    local = local.merge(scatter, on=_LABEL, how="left")
-    centers = np.array(local[_CENTROID].tolist(), dtype=float)
-    intra = local["s"].to_numpy(dtype=float)
-    between = np.sqrt(((centers[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
-    if np.allclose(intra, 0) or np.allclose(between, 0):
-        return 0.0
-    between[between == 0] = np.inf
-    ratios = (intra[:, None] + intra[None, :]) / between
-    return float(np.mean(np.max(ratios, axis=1)))
+    return _centroid_indices(df, features_col, prediction_col)[0]
 
 
 def calinski_harabasz(df: DataFrame, features_col: str, prediction_col: str) -> float:
@@ -200,26 +225,7 @@ def calinski_harabasz(df: DataFrame, features_col: str, prediction_col: str) -> 
     dispersion is zero). Rows with a null label are ignored. Raises ``ValueError`` with fewer than
     two clusters.
     """
-    dim = vector_size(df, features_col)
-    points = _points(df, features_col, prediction_col)
-    centroids, local = _cluster_summaries(points, dim)
-    k = len(local)
-    if k < 2:
-        raise ValueError(f"Calinski-Harabasz needs at least 2 clusters, got {k}")
-    within = (
-        _with_centroid(points, centroids)
-        .agg(F.sum(_squared_distance(F.col(_POINT), F.col(_CENTROID))).alias("w"))
-        .first()["w"]
-    )
-    sizes = local["n"].to_numpy(dtype=float)
-    centers = np.array(local[_CENTROID].tolist(), dtype=float)
-    n = float(sizes.sum())
-    grand_mean = (sizes[:, None] * centers).sum(axis=0) / n
-    between = float((sizes * ((centers - grand_mean) ** 2).sum(axis=1)).sum())
-    within = float(within)
-    if within == 0.0:
-        return 1.0
-    return between * (n - k) / (within * (k - 1.0))
+    return _centroid_indices(df, features_col, prediction_col)[1]
 
 
 def adjusted_rand_index(df: DataFrame, col_a: str, col_b: str) -> float:
@@ -281,11 +287,12 @@ def evaluate_partition(
             "davies_bouldin": nan,
             "calinski_harabasz": nan,
         }
+    db_index, ch_index = _centroid_indices(df, features_col, prediction_col)
     return {
         "n_clusters_found": found,
         "silhouette": silhouette(df, features_col, prediction_col),
-        "davies_bouldin": davies_bouldin(df, features_col, prediction_col),
-        "calinski_harabasz": calinski_harabasz(df, features_col, prediction_col),
+        "davies_bouldin": db_index,
+        "calinski_harabasz": ch_index,
     }
 
 
@@ -486,14 +493,29 @@ def gmm_grid(
 # --------------------------------------------------------------------------- selection
 
 
-def select_k(table: pd.DataFrame, min_stability: float = 0.8) -> tuple[int, str]:
+def select_k(
+    table: pd.DataFrame,
+    min_stability: float = 0.8,
+    rule: str = "votes",
+    silhouette_tolerance: float = 0.02,
+) -> tuple[int, str]:
     """Choose k from one algorithm's selection table; returns ``(k, reason)``.
 
-    Rule: among the k whose bootstrap stability (mean ARI) is at least ``min_stability`` (all k if
-    none is), each index votes for its best k: silhouette (max), Davies-Bouldin (min),
-    Calinski-Harabasz (max) and, when present, BIC (min). The k with most votes wins; ties go to
-    the higher silhouette. The reason names the votes and the stability.
+    Both rules first keep the k whose bootstrap stability (mean ARI) is at least ``min_stability``
+    (all k if none is).
+
+    * ``rule="votes"`` (default): each index votes for its best k: silhouette (max),
+      Davies-Bouldin (min), Calinski-Harabasz (max) and, when present, BIC (min). Most votes wins;
+      ties go to the higher silhouette.
+    * ``rule="stable_near_best"``: among the k whose silhouette is within
+      ``silhouette_tolerance`` of the best silhouette (indistinguishable by silhouette), the most
+      stable k wins; ties go to the smaller k. Guards against a larger k that edges the
+      silhouette by a hair while splitting a real cluster unstably.
+
+    The reason names the rule, the evidence and the stability.
     """
+    if rule not in ("votes", "stable_near_best"):
+        raise ValueError(f"unknown rule {rule!r}: use 'votes' or 'stable_near_best'")
     if table.empty:
         raise ValueError("empty selection table")
     usable = table.dropna(subset=["silhouette"])
@@ -501,6 +523,27 @@ def select_k(table: pd.DataFrame, min_stability: float = 0.8) -> tuple[int, str]
         raise ValueError("no k in the selection table produced two or more clusters")
     stable = usable[usable["stability_ari"].fillna(1.0) >= min_stability]
     pool = stable if not stable.empty else usable
+    stability_note = (
+        f"stability >= {min_stability} kept {len(pool)} of {len(usable)} k"
+        if pool is stable
+        else f"no k reached stability {min_stability}; chose among all k"
+    )
+    if rule == "stable_near_best":
+        best_silhouette = float(pool["silhouette"].max())
+        near = pool[pool["silhouette"] >= best_silhouette - silhouette_tolerance]
+        ranked = near.assign(_stability=near["stability_ari"].fillna(-1.0)).sort_values(
+            ["_stability", "k"], ascending=[False, True], kind="stable"
+        )
+        row = ranked.iloc[0]
+        chosen = int(row["k"])
+        near_ks = ", ".join(str(int(k)) for k in sorted(near["k"]))
+        reason = (
+            f"k={chosen}: most stable (ARI {row['stability_ari']:.3f}) of the k with silhouette "
+            f"within {silhouette_tolerance} of the best {best_silhouette:.3f} (k in {near_ks}); "
+            f"{stability_note}; silhouette {row['silhouette']:.3f}, Davies-Bouldin "
+            f"{row['davies_bouldin']:.3f}, Calinski-Harabasz {row['calinski_harabasz']:.1f}"
+        )
+        return chosen, reason
     criteria = [("silhouette", "max"), ("davies_bouldin", "min"), ("calinski_harabasz", "max")]
     if pool["bic"].notna().any():
         criteria.append(("bic", "min"))
@@ -510,24 +553,20 @@ def select_k(table: pd.DataFrame, min_stability: float = 0.8) -> tuple[int, str]
         if values.notna().any():
             best = pool.loc[values.idxmax() if direction == "max" else values.idxmin(), "k"]
             votes[int(best)].append(column)
-    ranked = sorted(
+    ranked_votes = sorted(
         votes,
         key=lambda k: (
             -len(votes[k]),
             -float(pool.loc[pool["k"] == k, "silhouette"].iloc[0]),
         ),
     )
-    chosen = ranked[0]
+    chosen = ranked_votes[0]
     row = pool.loc[pool["k"] == chosen].iloc[0]
     voters = ", ".join(votes[chosen]) if votes[chosen] else "no index (silhouette tie-break)"
-    stability_note = (
-        f"stability ARI {row['stability_ari']:.3f} >= {min_stability}"
-        if pool is stable
-        else f"no k reached stability {min_stability}; chose among all k"
-    )
     reason = (
         f"k={chosen}: best by {voters} ({len(votes[chosen])} of {len(criteria)} indices) "
-        f"among {len(pool)} candidate k; {stability_note}; silhouette {row['silhouette']:.3f}, "
+        f"among {len(pool)} candidate k; {stability_note}; stability ARI "
+        f"{row['stability_ari']:.3f}; silhouette {row['silhouette']:.3f}, "
         f"Davies-Bouldin {row['davies_bouldin']:.3f}, Calinski-Harabasz "
         f"{row['calinski_harabasz']:.1f}"
     )

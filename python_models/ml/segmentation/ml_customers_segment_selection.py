@@ -1,0 +1,39 @@
+"""Model selection for the customer segments: K-Means and Gaussian mixtures over a k grid.
+
+One row per algorithm per k: silhouette, Davies-Bouldin, Calinski-Harabasz, within-cluster sum of
+squares (K-Means), log-likelihood and BIC (GMM), bootstrap stability (mean ARI), the chosen k and
+the reason. Settings from YAML config (vars); the features are standardized with MLlib's
+StandardScaler.
+"""
+
+from marketing_analytics.ml import segmentation
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    customers = dbt.ref("dim_customers_360")
+    value = segmentation.config_value
+    features = segmentation.config_list(dbt.config.get("cluster_features"))
+    transform = dbt.config.get("feature_transform")
+    k_grid = segmentation.config_list(dbt.config.get("k_grid"))
+    points = segmentation.scaled_features(
+        customers, dbt.config.get("id_column"), features, transform
+    )
+    table = segmentation.selection_table(
+        points,
+        ks=[int(k) for k in k_grid],
+        seed=int(value(dbt.config.get("seed"))),
+        kmeans_max_iter=int(value(dbt.config.get("kmeans_max_iter"))),
+        kmeans_tol=float(value(dbt.config.get("kmeans_tol"))),
+        gmm_max_iter=int(value(dbt.config.get("gmm_max_iter"))),
+        gmm_tol=float(value(dbt.config.get("gmm_tol"))),
+        n_bootstrap=int(value(dbt.config.get("bootstrap_reps"))),
+        sample_fraction=float(value(dbt.config.get("bootstrap_fraction"))),
+        min_stability=float(value(dbt.config.get("min_stability"))),
+        feature_cols=features,
+        gmm_n_bootstrap=int(value(dbt.config.get("gmm_bootstrap_reps"))),
+        feature_transform=transform,
+        rule=dbt.config.get("selection_rule"),
+        silhouette_tolerance=float(value(dbt.config.get("silhouette_tolerance"))),
+    )
+    return session.createDataFrame(table)
