@@ -161,7 +161,7 @@ def test_failing_test_rows_are_stored_for_audit(broken_company_build) -> None:
 def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build, tmp_path) -> None:
     """A missing, extra or renamed column, or a missing table folder, fails the base model
     that reads the table with Spark's message naming the file (and the column when
-    renamed). One extra run, limited to those base models and their parents."""
+    renamed). One extra run, limited to those base models and their parents (seeds)."""
     raw = tmp_path / "raw"
     shutil.copytree(broken_company_build.company / "raw", raw)
     for part in (raw / "releases").glob("*.csv"):  # missing column: drop is_major
@@ -182,7 +182,7 @@ def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build,
         "base_synthetic__email_events",
     ]
     result = run_dbt(
-        ["run", "-s", *[f"+{m}" for m in models]],
+        ["build", "-s", *[f"+{m}" for m in models]],
         dbt_env,
         {"raw_path": str(raw), "truth_path": ""},
         check=False,
