@@ -69,6 +69,11 @@ def test_tables_are_swapped_never_dropped_first(killed_and_rerun, broken_company
     log = (broken_company_build.dbt_env.target_dir / "logs" / "dbt.log").read_text()
     log = log[log.rfind("Running with dbt=") :]  # the rerun only
     assert "rename to marts.fct_validation_scorecard\n" in log
-    drops = re.findall(r"drop table if exists (\w+\.\w+)", log)
+    # (raw and truth tables are re-registered over the files on every run: not models)
+    drops = [
+        name
+        for name in re.findall(r"drop table if exists (\w+\.\w+)", log)
+        if not name.startswith(("raw.", "truth."))
+    ]
     assert drops and all(LEFTOVER.search(name) for name in drops), drops
     assert "create table marts.fct_validation_scorecard\n" not in log
