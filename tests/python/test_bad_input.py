@@ -173,13 +173,11 @@ def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build,
     for part in (raw / "sales_activity").glob("*.csv"):  # renamed column
         text = part.read_text()
         part.write_text(text.replace("client_type", "facility_type", 1))
-    shutil.rmtree(raw / "email_events")  # the whole table is missing
     dbt_env = DbtEnv(tmp_path / "spark", tmp_path / "target")
     models = [
         "base_synthetic__releases",
         "base_synthetic__campaigns",
         "base_synthetic__sales_activity",
-        "base_synthetic__email_events",
     ]
     result = run_dbt(
         ["build", "-s", *[f"+{m}" for m in models]],
@@ -200,9 +198,26 @@ def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build,
     assert f"{raw}/campaigns/part-" in messages[models[1]]
     assert "CSV header does not conform to the schema" in messages[models[2]]
     assert "facility_type" in messages[models[2]] and "client_type" in messages[models[2]]
-    assert "PATH_NOT_FOUND" in messages[models[3]] and f"{raw}/email_events" in messages[models[3]]
     # The other base models of the run (customers, its seeds) still build.
     assert "base_synthetic__customers" in out
     assert [
         r["status"] for r in results if r["unique_id"].endswith("base_synthetic__customers")
     ] == ["success"]
+
+
+def test_missing_table_folder_stops_the_run_naming_the_path(broken_company_build, tmp_path) -> None:
+    """Spark would read a missing folder as an empty table; the registration hook reads
+    one line of each folder first. A run-operation: registration only, no model."""
+    raw = tmp_path / "raw"
+    shutil.copytree(broken_company_build.company / "raw", raw)
+    shutil.rmtree(raw / "email_events")
+    dbt_env = DbtEnv(tmp_path / "spark", tmp_path / "target")
+    result = run_dbt(
+        ["run-operation", "register_raw_tables"],
+        dbt_env,
+        {"raw_path": str(raw), "truth_path": ""},
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "PATH_NOT_FOUND" in result.stdout
+    assert f"{raw}/email_events" in result.stdout
