@@ -107,3 +107,13 @@ bench: setup
 # A tiny smoke run of the same harness (writes data/bench/benchmarks.md).
 bench-quick: setup
 	$(PY) -m marketing_analytics bench --quick
+# Known vulnerabilities of the pinned dependencies (optional). pip-audit is not a
+# project dependency and needs network access to its vulnerability database
+# (PyPI / OSV): offline it cannot run, and this target says so instead of failing.
+.PHONY: audit
+audit: setup
+	@if $(PY) -m pip_audit --version >/dev/null 2>&1; then \
+		$(PY) -m pip_audit --requirement constraints.txt --no-deps --disable-pip; \
+	else \
+		echo "pip-audit is not installed: $(PY) -m pip install pip-audit (needs network)"; \
+	fi

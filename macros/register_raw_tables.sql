@@ -46,6 +46,16 @@
     {% set relation = validated_identifier(node.schema) ~ '.' ~ validated_identifier(node.identifier) %}
     {% do run_query('create schema if not exists ' ~ validated_identifier(node.schema)) %}
     {% do run_query('drop table if exists ' ~ relation) %}
+    {% if location is not none %}
+        {#
+            Spark reads a table over a missing folder as an empty table: a
+            missing table folder would lose the table silently. Reading one
+            line of it first fails the run with [PATH_NOT_FOUND] naming the path.
+        #}
+        {% do run_query(
+            'select 1 from ' ~ ('text' if file_format == 'csv' else file_format)
+            ~ '.`' ~ location ~ '` limit 1') %}
+    {% endif %}
     {% if location is none %}
         {# No files: an empty table with the contract's types. #}
         {% set ddl %}

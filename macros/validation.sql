@@ -44,3 +44,13 @@
         ) as reject_reason
     from {{ relation }}
 {%- endmacro %}
+
+
+{#
+    A file that is not UTF-8 (e.g. Latin-1) decodes to U+FFFD replacement
+    characters: the row is rejected as `invalid_encoding` instead of flowing
+    through with mangled text. (A UTF-8 BOM is stripped by Spark's reader.)
+#}
+{% macro invalid_encoding(relation) %}
+    (instr(to_json(struct({{ relation }}.*)), '\uFFFD') > 0)
+{%- endmacro %}

@@ -107,3 +107,8 @@ def thrift_server(project_build: DbtEnv) -> Iterator[servers.Server]:
 @pytest.fixture(scope="session")
 def warehouse(thrift_server: servers.Server) -> Warehouse:
     return Warehouse(thrift_server.host, thrift_server.port)
+
+
+# The reliability suite's one tiny build with planted bad input (shared by
+# test_bad_input, test_reruns and test_security).
+from reliability_support import broken_company_build  # noqa: E402, F401

@@ -19,6 +19,10 @@ Plugin = AdapterPlugin(
     credentials=SparkossCredentials,
     include_path=str(Path(__file__).parent / "include"),
     dependencies=["spark"],
+    # The include project's name: without it dbt calls the package
+    # "dbt_include", treats our macros as an imported package and ignores
+    # the table materialization that overrides dbt-spark's.
+    project_name="dbt_sparkoss",
 )
 
 __all__ = ["Plugin", "SparkossAdapter", "SparkossConnectionManager", "SparkossCredentials"]

@@ -21,16 +21,17 @@ checked as (
         try_cast(source.campaign_id as bigint) as campaign_id,
         try_cast(source.customer_id as bigint) as customer_id,
         source.arm,
-        to_date(source.assigned_at, 'yyyy-MM-dd') as assigned_date,
+        try_to_date(source.assigned_at, 'yyyy-MM-dd') as assigned_date,
         to_json(struct(source.*)) as raw_record,
         {{ first_broken_rule([
             ('malformed_line', corrupt_record() ~ ' is not null'),
+            ('invalid_encoding', invalid_encoding('source')),
             ('campaign_id_not_integer', 'try_cast(source.campaign_id as bigint) is null'),
             ('customer_id_not_integer', 'try_cast(source.customer_id as bigint) is null'),
             ('unknown_campaign', 'campaigns.campaign_id is null'),
             ('unknown_customer', 'customers.customer_id is null'),
             ('unknown_arm', "coalesce(source.arm, '') not in ('treatment', 'control')"),
-            ('invalid_assigned_at', "to_date(source.assigned_at, 'yyyy-MM-dd') is null"),
+            ('invalid_assigned_at', "try_to_date(source.assigned_at, 'yyyy-MM-dd') is null"),
         ]) }} as reject_reason
     from source
     left join customers

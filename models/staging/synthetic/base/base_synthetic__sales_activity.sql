@@ -21,12 +21,13 @@ checked as (
         {%- for channel in var('sales_spend_columns') %}
         try_cast(source.{{ channel }} as decimal(18, 2)) as {{ channel }},
         {%- endfor %}
-        to_date(source.month, 'yyyy-MM-dd') as month_start_date,
+        try_to_date(source.month, 'yyyy-MM-dd') as month_start_date,
         to_json(struct(source.*)) as raw_record,
         {{ first_broken_rule([
             ('malformed_line', corrupt_record() ~ ' is not null'),
+            ('invalid_encoding', invalid_encoding('source')),
             ('client_id_not_integer', 'try_cast(source.client_id as bigint) is null'),
-            ('invalid_month', "to_date(source.month, 'yyyy-MM-dd') is null"),
+            ('invalid_month', "try_to_date(source.month, 'yyyy-MM-dd') is null"),
             ('unknown_client_type',
                 "coalesce(source.client_type, '') not in "
                 ~ "('Large Facility', 'Medium Facility', 'Small Facility', 'Private Facility')"),

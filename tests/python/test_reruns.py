@@ -1,0 +1,79 @@
+"""Reruns and failures: a rerun gives identical tables; a run killed mid-model leaves
+every table in place and the rerun gives the same tables again.
+
+Uses the warehouse of ``broken_company_build`` (its end-of-run checksums are the
+reference) and adds two cheap ``dbt run`` invocations on it (models only, no tests):
+one SIGKILLed while a mart is being written, one rerun.
+"""
+
+import re
+
+import pytest
+from reliability_support import checksums, run_dbt_watched
+
+pytestmark = pytest.mark.slow
+
+# Tables left by the table materialization mid-swap are not readers' tables.
+LEFTOVER = re.compile(r"__dbt_(tmp|backup)$")
+
+
+def real_tables(sums: dict) -> dict:
+    return {name: value for name, value in sums.items() if not LEFTOVER.search(name)}
+
+
+@pytest.fixture(scope="module")
+def killed_and_rerun(broken_company_build):
+    build = broken_company_build
+    reference = checksums(build.run.stdout)["end"]
+    # Kill the run as soon as a mart's new version is being written (its tmp
+    # location appears in the warehouse), before the swap.
+    warehouse = build.dbt_env.state_dir / "warehouse"
+    killed = run_dbt_watched(
+        ["run"], build.dbt_env, build.dbt_vars, kill_when=warehouse / "marts.db" / "*__dbt_tmp"
+    )
+    rerun = run_dbt_watched(["run"], build.dbt_env, build.dbt_vars)
+    return reference, killed, rerun
+
+
+def test_reference_covers_every_layer(killed_and_rerun) -> None:
+    reference, _, _ = killed_and_rerun
+    schemas = {name.split(".")[0] for name in reference}
+    assert {"staging", "intermediate", "marts"} <= schemas
+    assert reference["marts.fct_validation_scorecard"][0] > 0
+
+
+def test_kill_happened_mid_model(killed_and_rerun) -> None:
+    _, killed, _ = killed_and_rerun
+    assert killed.killed and killed.returncode == -9
+    assert "START sql table model marts." in killed.stdout
+
+
+def test_no_table_missing_or_half_written_after_the_kill(killed_and_rerun) -> None:
+    reference, _, rerun = killed_and_rerun
+    after_kill = checksums(rerun.stdout)["start"]  # what a reader finds after the kill
+    assert real_tables(after_kill) == reference
+
+
+def test_rerun_gives_identical_tables(killed_and_rerun) -> None:
+    reference, _, rerun = killed_and_rerun
+    assert rerun.returncode == 0, rerun.stdout[-5000:]
+    end = checksums(rerun.stdout)["end"]
+    assert real_tables(end) == reference
+    # and leaves no tmp or backup table behind
+    assert not [name for name in end if LEFTOVER.search(name)]
+
+
+def test_tables_are_swapped_never_dropped_first(killed_and_rerun, broken_company_build) -> None:
+    """Every table model is written under its tmp name and renamed into place: no
+    statement drops a table that readers use before its new version exists."""
+    log = (broken_company_build.dbt_env.target_dir / "logs" / "dbt.log").read_text()
+    log = log[log.rfind("Running with dbt=") :]  # the rerun only
+    assert "rename to marts.fct_validation_scorecard\n" in log
+    # (raw and truth tables are re-registered over the files on every run: not models)
+    drops = [
+        name
+        for name in re.findall(r"drop table if exists (\w+\.\w+)", log)
+        if not name.startswith(("raw.", "truth."))
+    ]
+    assert drops and all(LEFTOVER.search(name) for name in drops), drops
+    assert "create table marts.fct_validation_scorecard\n" not in log
