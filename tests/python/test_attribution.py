@@ -344,6 +344,19 @@ def test_incremental_runs_equal_full_refresh_and_no_lookahead(tmp_path: Path) ->
     incremental_grid, full_grid = read_grid(incremental.state_dir), read_grid(full.state_dir)
     pd.testing.assert_frame_equal(incremental_grid, full_grid)
 
+    # A failed day (its input folder is missing), then the day rerun: no duplicates, no gaps,
+    # still equal to the full refresh.
+    failed = run_dbt(
+        select, incremental, {**base_vars, "raw_path": str(tmp_path / "missing")}, check=False
+    )
+    assert failed.returncode != 0 and "missing" in failed.stdout
+    run_dbt(select, incremental, base_vars)
+    rerun_grid = read_grid(incremental.state_dir)
+    assert not rerun_grid.duplicated(["customer_id", "calendar_date"]).any()
+    span = rerun_grid.groupby("customer_id").calendar_date.agg(["min", "max", "count"])
+    assert ((span["max"] - span["min"]).map(lambda gap: gap.days + 1) == span["count"]).all()
+    pd.testing.assert_frame_equal(rerun_grid, full_grid)
+
     # Plant a purchase and an e-mail on 2025-03-01 for customer 3: earlier rows do not move.
     assert full_grid[full_grid.customer_id == 3].calendar_date.min() < date(2025, 3, 1)
     planted = tmp_path / "planted"
