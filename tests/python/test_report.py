@@ -13,6 +13,7 @@ from report_fixtures import sample_marts, write_fake_warehouse
 
 from marketing_analytics.report import EXPECTED_MARTS, build_report
 from marketing_analytics.report import svg as charts
+from marketing_analytics.report.sections import PUBLIC_DATASET_MARTS
 from marketing_analytics.spark_env import profile_spark_conf
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -78,21 +79,34 @@ def test_every_section_draws_its_charts_from_marts_shaped_as_expected(tmp_path: 
         if e.get("class") == "bar"
     ]
     assert bars[0].startswith("recency_loyalty")
+    # The Qini chart draws every learner plus the random line; deciles use the best learner.
+    uplift = next(s for s in result.sections if s.key == "uplift")
+    qini = next(c for c in uplift.charts if c.title.startswith("Qini curves"))
+    lines = [e for e in ET.fromstring(qini.svg).iter(f"{SVG_NS}polyline")]
+    assert len(lines) == 3
+    assert any(c.title.endswith("converted, t_learner") for c in uplift.charts)
 
 
 def test_missing_marts_and_columns_give_visible_notes_not_errors(tmp_path: Path) -> None:
     marts = sample_marts()
     marts = {
         "fct_validation_scorecard": marts["fct_validation_scorecard"],
-        "fct_mmm_coefficients": marts["fct_mmm_coefficients"].drop(columns=["p_value"]),
+        "fct_channel_coefficients": marts["fct_channel_coefficients"].drop(columns=["p_value"]),
     }
     target, warehouse = write_fake_warehouse(tmp_path, marts)
     result = build_report(target, warehouse, tmp_path / "index.html")
     sections = {section.key: section for section in result.sections}
     assert any(
-        "fct_email_lift is not in this warehouse" in n for n in sections["attribution"].notes
+        "fct_email_holdout_lift is not in this warehouse yet" in n
+        for n in sections["attribution"].notes
     )
     assert any("lacks the column(s) p_value" in n for n in sections["mmm"].notes)
+    # A public-dataset mart that is absent says which dataset it needs.
+    assert any(
+        "ml_hillstrom_segments_lift is not in this warehouse (it needs the public dataset "
+        "hillstrom" in n
+        for n in sections["attribution"].notes
+    )
     html = result.path.read_text()
     assert html.count('class="note"') >= sum(len(s.notes) for s in result.sections)
     # The scorecard rows with CIs still draw, in their analysis' section.
@@ -111,7 +125,16 @@ def test_report_exposure_lists_every_built_mart_the_report_reads() -> None:
         for path in (PROJECT_ROOT / folder).rglob("*")
         if path.suffix in (".sql", ".py")
     }
-    assert sorted((set(EXPECTED_MARTS) & model_files) - referenced) == []
+    # Public-dataset marts are disabled without their dataset, and an exposure's ref to a
+    # disabled model fails dbt's parse: those are read when present but not declared.
+    declared = set(EXPECTED_MARTS) - set(PUBLIC_DATASET_MARTS)
+    assert sorted((declared & model_files) - referenced) == []
+    assert not set(PUBLIC_DATASET_MARTS) & referenced
+    # The BI dashboards read the public marts: every contracted mart the report reads.
+    bi = next(e for e in exposures["exposures"] if e["name"] == "bi_marts_dashboards")
+    bi_refs = {re.search(r"ref\('([^']+)'\)", ref).group(1) for ref in bi["depends_on"]}
+    public = {name for name in declared & model_files if name.startswith(("fct_", "dim_"))}
+    assert sorted(public - bi_refs) == []
     for exposure in exposures["exposures"]:
         assert exposure["owner"].get("name") and exposure["owner"].get("email")
 
