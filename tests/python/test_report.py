@@ -4,6 +4,7 @@ warehouse), and the real report of the test build rendered in headless Chromium 
 import os
 import re
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import yaml
 from dbt_runner import PROJECT_ROOT
 from report_fixtures import sample_marts, write_fake_warehouse
 
-from marketing_analytics.report import EXPECTED_MARTS, build_report
+from marketing_analytics.report import EXPECTED_MARTS, ReportResult, build_report
 from marketing_analytics.report import svg as charts
 from marketing_analytics.report.sections import PUBLIC_DATASET_MARTS
 from marketing_analytics.spark_env import profile_spark_conf
@@ -141,32 +142,29 @@ def test_report_exposure_lists_every_built_mart_the_report_reads() -> None:
 
 # --- end to end -------------------------------------------------------------
 
+# Marts the report shows as tables only (no chart).
+TABLE_ONLY = {"int_raw_tables_reconciled", "fct_hillstrom_segment_outcomes"}
 
-@pytest.mark.slow
-def test_report_of_the_test_build_renders_every_chart_in_chromium(
-    project_build, warehouse, tmp_path: Path
-) -> None:
-    from headless import Chromium, chromium_binary
 
-    if chromium_binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing in CI: .ci/run runs `make browser` first")
-        pytest.skip("chromium not installed (make browser)")
-    conf = profile_spark_conf("local", PROJECT_ROOT / "profiles", project_build.environ())
-    result = build_report(
-        project_build.target_dir,
-        Path(conf["spark.sql.warehouse.dir"]),
-        tmp_path / "reports" / "index.html",
-    )
-    foundation = next(section for section in result.sections if section.key == "foundation")
-    assert len(foundation.charts) >= 2 and not foundation.notes
-    # The report's numbers are the warehouse's (read here through the Thrift server).
-    scorecard_rows = int(warehouse.scalar("select count(*) from marts.fct_validation_scorecard"))
-    transactions = int(warehouse.scalar("select count(*) from staging.stg_synthetic__transactions"))
-    html = result.path.read_text()
-    assert f"{transactions:,} accepted transactions" in html
-    scorecard_table = html.split("All scorecard rows", 1)[1].split("</table>", 1)[0]
-    assert scorecard_table.count("<tr>") - 1 == scorecard_rows  # minus the header row
+def assert_every_analysis_charted(result: ReportResult, public_data: dict[str, str]) -> None:
+    """On a full build every mart of the contract is read and charted: no section has a
+    note except for a public dataset that was not given."""
+    for section in result.sections:
+        assert section.charts, f"section {section.key} drew nothing: {section.notes}"
+        for note in section.notes:
+            assert any(
+                f"{mart} is not in this warehouse" in note and dataset not in public_data
+                for mart, dataset in PUBLIC_DATASET_MARTS.items()
+            ), note
+    charted = {chart.mart.split(".")[-1] for s in result.sections for chart in s.charts}
+    absent = {mart for mart, dataset in PUBLIC_DATASET_MARTS.items() if dataset not in public_data}
+    assert sorted(set(EXPECTED_MARTS) - TABLE_ONLY - absent - charted) == []
+
+
+def assert_every_chart_drawn_in_chromium(result: ReportResult, screenshot: Path) -> Path:
+    """Render the report in headless Chromium: every chart is laid out with visible marks,
+    every note is shown; returns the full-page screenshot."""
+    from headless import Chromium
 
     with Chromium(width=1100, height=900) as browser:
         browser.navigate(result.path.as_uri())
@@ -180,10 +178,44 @@ def test_report_of_the_test_build_renders_every_chart_in_chromium(
             " return [box.width, box.height, drawn.length]; })"
         )
         notes = browser.evaluate("document.querySelectorAll('p.note').length")
-        shot = browser.screenshot(tmp_path / "report.png", full_page=True)
+        shot = browser.screenshot(screenshot, full_page=True)
     assert len(sizes) == result.chart_count > 0
     for width, height, drawn in sizes:
         assert width > 100 and height > 100 and drawn > 0
     assert notes == sum(len(section.notes) for section in result.sections)
     assert shot.stat().st_size > 20_000
+    return shot
+
+
+@pytest.mark.slow
+def test_report_of_the_test_build_renders_every_chart_in_chromium(
+    project_build, warehouse, public_data, tmp_path: Path
+) -> None:
+    from headless import chromium_binary
+
+    if chromium_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing in CI: .ci/run runs `make browser` first")
+        pytest.skip("chromium not installed (make browser)")
+    conf = profile_spark_conf("local", PROJECT_ROOT / "profiles", project_build.environ())
+    result = build_report(
+        project_build.target_dir,
+        Path(conf["spark.sql.warehouse.dir"]),
+        tmp_path / "reports" / "index.html",
+    )
+    assert_every_analysis_charted(result, public_data)
+    # The report's numbers are the warehouse's (read here through the Thrift server).
+    scorecard_rows = int(warehouse.scalar("select count(*) from marts.fct_validation_scorecard"))
+    transactions = int(warehouse.scalar("select count(*) from staging.stg_synthetic__transactions"))
+    html = result.path.read_text()
+    assert f"{transactions:,} accepted transactions" in html
+    scorecard_table = html.split("All scorecard rows", 1)[1].split("</table>", 1)[0]
+    assert scorecard_table.count("<tr>") - 1 == scorecard_rows  # minus the header row
+    # Every segment's contact decision in the warehouse is labelled in the policy chart.
+    policy = warehouse.query("select segment, decision from marts.fct_crm_contact_policy")
+    assert not policy.empty
+    for row in policy.itertuples():
+        assert escape(f"{row.segment} ({row.decision})") in html
+
+    shot = assert_every_chart_drawn_in_chromium(result, tmp_path / "report.png")
     print(f"report screenshot: {shot}")

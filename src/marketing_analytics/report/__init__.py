@@ -29,6 +29,8 @@ figure { margin: 1.5em 0; } figcaption { font-size: 0.9em; color: #333; }
 table { border-collapse: collapse; font-size: 0.8em; margin: 0.5em 0; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 nav a { margin-right: 1em; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.source { overflow-wrap: anywhere; }
 """
 
 
@@ -59,7 +61,7 @@ def render_section(section: Section) -> str:
             f"{escape(chart.command)} · drawn by: make report</div></figcaption></figure>"
         )
     for caption, table in section.tables:
-        parts.append(f"<h3>{escape(caption)}</h3>{table}")
+        parts.append(f'<h3>{escape(caption)}</h3><div class="table-scroll">{table}</div>')
     if not section.charts and not section.tables and not section.notes:
         parts.append('<p class="note">Nothing to show for this analysis yet.</p>')
     parts.append("</section>")

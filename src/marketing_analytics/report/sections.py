@@ -202,6 +202,14 @@ def _finite(value) -> float:
     return number
 
 
+def _p_text(value) -> str:
+    """A p-value for a label: 'p<0.001' below 0.001 (the mart may hold 0 after underflow)."""
+    number = _finite(value)
+    if not math.isfinite(number):
+        return "p=n/a"
+    return "p<0.001" if number < 0.001 else f"p={number:.2g}"
+
+
 def html_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
     shown = frame.head(max_rows)
     head = "".join(f"<th>{escape(str(column))}</th>" for column in shown.columns)
@@ -804,7 +812,7 @@ def mmm(files: WarehouseFiles) -> Section:
                 "fct_channel_coefficients",
                 title,
                 svg.interval_chart(
-                    [f"{row.term} (p={_finite(row.p_value):.2g})" for row in rows.itertuples()],
+                    [f"{row.term} ({_p_text(row.p_value)})" for row in rows.itertuples()],
                     [_finite(v) for v in rows.estimate],
                     [_finite(v) for v in rows.ci_lower],
                     [_finite(v) for v in rows.ci_upper],
