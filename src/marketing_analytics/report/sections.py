@@ -247,20 +247,44 @@ def scorecard_intervals(files: WarehouseFiles, section: Section) -> None:
     ]
     if rows.empty:
         return
-    reader.chart(
-        "fct_validation_scorecard",
-        f"{analysis}: headline figures with 95% CIs",
-        svg.interval_chart(
-            [f"{row.metric} ({row.dataset})" for row in rows.itertuples()],
-            [_finite(v) for v in rows.value],
-            [_finite(v) for v in rows.ci_lower],
-            [_finite(v) for v in rows.ci_upper],
-            f"{analysis}: headline figures with 95% CIs",
-            "value (diamond: reference)",
-            references=[None if pd.isna(v) else float(v) for v in rows.reference_value],
-        ),
-        "Dots are the pipeline's estimates, lines their 95% CIs, diamonds the references.",
-    )
+    charts = _by_scale(rows)
+    for part, scale_rows in enumerate(charts, start=1):
+        title = f"{analysis}: headline figures with 95% CIs"
+        if len(charts) > 1:
+            title += f" ({part} of {len(charts)}, by scale)"
+        reader.chart(
+            "fct_validation_scorecard",
+            title,
+            svg.interval_chart(
+                [f"{row.metric} ({row.dataset})" for row in scale_rows.itertuples()],
+                [_finite(v) for v in scale_rows.value],
+                [_finite(v) for v in scale_rows.ci_lower],
+                [_finite(v) for v in scale_rows.ci_upper],
+                title,
+                "value (diamond: reference)",
+                references=[None if pd.isna(v) else float(v) for v in scale_rows.reference_value],
+            ),
+            "Dots are the pipeline's estimates, lines their 95% CIs, diamonds the references.",
+        )
+
+
+def _by_scale(rows: pd.DataFrame, ratio: float = 50.0) -> list[pd.DataFrame]:
+    """Rows split so that one chart's magnitudes stay within ``ratio`` of each other (a
+    coefficient of 120,000 beside one of 0.05 would flatten the small one to a dot)."""
+    magnitude = pd.concat(
+        [rows[c].map(_finite).abs() for c in ("value", "ci_lower", "ci_upper")], axis=1
+    ).max(axis=1)
+    order = magnitude.fillna(0).sort_values(kind="stable")
+    groups: list[list] = []
+    floor = None
+    for index, size in order.items():
+        size = max(float(size), 1e-12)
+        if floor is None or size > floor * ratio:
+            groups.append([])
+            floor = size
+        groups[-1].append(index)
+    # Keep the mart's row order inside each chart.
+    return [rows.loc[[i for i in rows.index if i in set(group)]] for group in groups]
 
 
 # --- sections ---------------------------------------------------------------
@@ -580,7 +604,7 @@ def uplift(files: WarehouseFiles) -> Section:
     if profit is not None:
         for label, rows in _groups(profit, ["dataset"]):
             rows = rows.sort_values("depth_percentile")
-            best = rows[rows.is_best_depth.fillna(False).astype(bool)]
+            best = rows[rows.is_best_depth.eq(True)]
             caption = (
                 f"Best depth: top {int(best.depth_percentile.iloc[0])}% "
                 f"({int(best.customers_targeted.iloc[0]):,} customers), expected profit "
@@ -623,7 +647,7 @@ def uplift(files: WarehouseFiles) -> Section:
                 ),
             )
         shown = checks[checks.check_name.isin(["arm_size", "sample_ratio_mismatch"])]
-        flagged = checks[checks.is_flagged.fillna(False).astype(bool)]
+        flagged = checks[checks.is_flagged.eq(True)]
         section.tables.append(
             (
                 "Experiment checks: arm sizes, sample-ratio mismatch and every flagged check "
@@ -647,7 +671,7 @@ def segmentation(files: WarehouseFiles) -> Section:
     reader = _Reader(files, section)
     selection = reader.read("ml_customers_segment_selection")
     if selection is not None:
-        chosen = selection[selection.is_chosen.fillna(False).astype(bool)]
+        chosen = selection[selection.is_chosen.eq(True)]
         caption = (
             f"Chosen: {chosen.algorithm.iloc[0]} with k = {int(chosen.k.iloc[0])}. "
             f"{chosen.selection_reason.iloc[0] or ''}"
@@ -674,7 +698,7 @@ def segmentation(files: WarehouseFiles) -> Section:
                 "ml_customers_segment_selection",
                 title,
                 svg.line_chart(series, title, y_label=metric, x_label="k (segments)"),
-                caption,
+                caption if metric == "silhouette" else "",
             )
     profiles = reader.read("dim_customer_segments")
     if profiles is not None:
@@ -803,7 +827,7 @@ def mmm(files: WarehouseFiles) -> Section:
         channels = coefficients[
             (coefficients.model_scope.astype(str) == "pooled")
             & (coefficients.term_role.astype(str) == "channel")
-            & coefficients.is_recommended_error_type.fillna(False).astype(bool)
+            & coefficients.is_recommended_error_type.eq(True)
         ]
         for label, rows in _groups(channels, ["panel_name"]):
             error_type = rows.error_type.iloc[0]
