@@ -4,6 +4,7 @@ warehouse), and the real report of the test build rendered in headless Chromium 
 import os
 import re
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ import yaml
 from dbt_runner import PROJECT_ROOT
 from report_fixtures import sample_marts, write_fake_warehouse
 
-from marketing_analytics.report import EXPECTED_MARTS, build_report
+from marketing_analytics.report import EXPECTED_MARTS, ReportResult, build_report
 from marketing_analytics.report import svg as charts
+from marketing_analytics.report.sections import PUBLIC_DATASET_MARTS
 from marketing_analytics.spark_env import profile_spark_conf
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -78,21 +80,34 @@ def test_every_section_draws_its_charts_from_marts_shaped_as_expected(tmp_path: 
         if e.get("class") == "bar"
     ]
     assert bars[0].startswith("recency_loyalty")
+    # The Qini chart draws every learner plus the random line; deciles use the best learner.
+    uplift = next(s for s in result.sections if s.key == "uplift")
+    qini = next(c for c in uplift.charts if c.title.startswith("Qini curves"))
+    lines = [e for e in ET.fromstring(qini.svg).iter(f"{SVG_NS}polyline")]
+    assert len(lines) == 3
+    assert any(c.title.endswith("converted, t_learner") for c in uplift.charts)
 
 
 def test_missing_marts_and_columns_give_visible_notes_not_errors(tmp_path: Path) -> None:
     marts = sample_marts()
     marts = {
         "fct_validation_scorecard": marts["fct_validation_scorecard"],
-        "fct_mmm_coefficients": marts["fct_mmm_coefficients"].drop(columns=["p_value"]),
+        "fct_channel_coefficients": marts["fct_channel_coefficients"].drop(columns=["p_value"]),
     }
     target, warehouse = write_fake_warehouse(tmp_path, marts)
     result = build_report(target, warehouse, tmp_path / "index.html")
     sections = {section.key: section for section in result.sections}
     assert any(
-        "fct_email_lift is not in this warehouse" in n for n in sections["attribution"].notes
+        "fct_email_holdout_lift is not in this warehouse yet" in n
+        for n in sections["attribution"].notes
     )
     assert any("lacks the column(s) p_value" in n for n in sections["mmm"].notes)
+    # A public-dataset mart that is absent says which dataset it needs.
+    assert any(
+        "ml_hillstrom_segments_lift is not in this warehouse (it needs the public dataset "
+        "hillstrom" in n
+        for n in sections["attribution"].notes
+    )
     html = result.path.read_text()
     assert html.count('class="note"') >= sum(len(s.notes) for s in result.sections)
     # The scorecard rows with CIs still draw, in their analysis' section.
@@ -111,39 +126,45 @@ def test_report_exposure_lists_every_built_mart_the_report_reads() -> None:
         for path in (PROJECT_ROOT / folder).rglob("*")
         if path.suffix in (".sql", ".py")
     }
-    assert sorted((set(EXPECTED_MARTS) & model_files) - referenced) == []
+    # Public-dataset marts are disabled without their dataset, and an exposure's ref to a
+    # disabled model fails dbt's parse: those are read when present but not declared.
+    declared = set(EXPECTED_MARTS) - set(PUBLIC_DATASET_MARTS)
+    assert sorted((declared & model_files) - referenced) == []
+    assert not set(PUBLIC_DATASET_MARTS) & referenced
+    # The BI dashboards read the public marts: every contracted mart the report reads.
+    bi = next(e for e in exposures["exposures"] if e["name"] == "bi_marts_dashboards")
+    bi_refs = {re.search(r"ref\('([^']+)'\)", ref).group(1) for ref in bi["depends_on"]}
+    public = {name for name in declared & model_files if name.startswith(("fct_", "dim_"))}
+    assert sorted(public - bi_refs) == []
     for exposure in exposures["exposures"]:
         assert exposure["owner"].get("name") and exposure["owner"].get("email")
 
 
 # --- end to end -------------------------------------------------------------
 
+# Marts the report shows as tables only (no chart).
+TABLE_ONLY = {"int_raw_tables_reconciled", "fct_hillstrom_segment_outcomes"}
 
-@pytest.mark.slow
-def test_report_of_the_test_build_renders_every_chart_in_chromium(
-    project_build, warehouse, tmp_path: Path
-) -> None:
-    from headless import Chromium, chromium_binary
 
-    if chromium_binary() is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium missing in CI: .ci/run runs `make browser` first")
-        pytest.skip("chromium not installed (make browser)")
-    conf = profile_spark_conf("local", PROJECT_ROOT / "profiles", project_build.environ())
-    result = build_report(
-        project_build.target_dir,
-        Path(conf["spark.sql.warehouse.dir"]),
-        tmp_path / "reports" / "index.html",
-    )
-    foundation = next(section for section in result.sections if section.key == "foundation")
-    assert len(foundation.charts) >= 2 and not foundation.notes
-    # The report's numbers are the warehouse's (read here through the Thrift server).
-    scorecard_rows = int(warehouse.scalar("select count(*) from marts.fct_validation_scorecard"))
-    transactions = int(warehouse.scalar("select count(*) from staging.stg_synthetic__transactions"))
-    html = result.path.read_text()
-    assert f"{transactions:,} accepted transactions" in html
-    scorecard_table = html.split("All scorecard rows", 1)[1].split("</table>", 1)[0]
-    assert scorecard_table.count("<tr>") - 1 == scorecard_rows  # minus the header row
+def assert_every_analysis_charted(result: ReportResult, public_data: dict[str, str]) -> None:
+    """On a full build every mart of the contract is read and charted: no section has a
+    note except for a public dataset that was not given."""
+    for section in result.sections:
+        assert section.charts, f"section {section.key} drew nothing: {section.notes}"
+        for note in section.notes:
+            assert any(
+                f"{mart} is not in this warehouse" in note and dataset not in public_data
+                for mart, dataset in PUBLIC_DATASET_MARTS.items()
+            ), note
+    charted = {chart.mart.split(".")[-1] for s in result.sections for chart in s.charts}
+    absent = {mart for mart, dataset in PUBLIC_DATASET_MARTS.items() if dataset not in public_data}
+    assert sorted(set(EXPECTED_MARTS) - TABLE_ONLY - absent - charted) == []
+
+
+def assert_every_chart_drawn_in_chromium(result: ReportResult, screenshot: Path) -> Path:
+    """Render the report in headless Chromium: every chart is laid out with visible marks,
+    every note is shown; returns the full-page screenshot."""
+    from headless import Chromium
 
     with Chromium(width=1100, height=900) as browser:
         browser.navigate(result.path.as_uri())
@@ -157,10 +178,44 @@ def test_report_of_the_test_build_renders_every_chart_in_chromium(
             " return [box.width, box.height, drawn.length]; })"
         )
         notes = browser.evaluate("document.querySelectorAll('p.note').length")
-        shot = browser.screenshot(tmp_path / "report.png", full_page=True)
+        shot = browser.screenshot(screenshot, full_page=True)
     assert len(sizes) == result.chart_count > 0
     for width, height, drawn in sizes:
         assert width > 100 and height > 100 and drawn > 0
     assert notes == sum(len(section.notes) for section in result.sections)
     assert shot.stat().st_size > 20_000
+    return shot
+
+
+@pytest.mark.slow
+def test_report_of_the_test_build_renders_every_chart_in_chromium(
+    project_build, warehouse, public_data, tmp_path: Path
+) -> None:
+    from headless import chromium_binary
+
+    if chromium_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium missing in CI: .ci/run runs `make browser` first")
+        pytest.skip("chromium not installed (make browser)")
+    conf = profile_spark_conf("local", PROJECT_ROOT / "profiles", project_build.environ())
+    result = build_report(
+        project_build.target_dir,
+        Path(conf["spark.sql.warehouse.dir"]),
+        tmp_path / "reports" / "index.html",
+    )
+    assert_every_analysis_charted(result, public_data)
+    # The report's numbers are the warehouse's (read here through the Thrift server).
+    scorecard_rows = int(warehouse.scalar("select count(*) from marts.fct_validation_scorecard"))
+    transactions = int(warehouse.scalar("select count(*) from staging.stg_synthetic__transactions"))
+    html = result.path.read_text()
+    assert f"{transactions:,} accepted transactions" in html
+    scorecard_table = html.split("All scorecard rows", 1)[1].split("</table>", 1)[0]
+    assert scorecard_table.count("<tr>") - 1 == scorecard_rows  # minus the header row
+    # Every segment's contact decision in the warehouse is labelled in the policy chart.
+    policy = warehouse.query("select segment, decision from marts.fct_crm_contact_policy")
+    assert not policy.empty
+    for row in policy.itertuples():
+        assert escape(f"{row.segment} ({row.decision})") in html
+
+    shot = assert_every_chart_drawn_in_chromium(result, tmp_path / "report.png")
     print(f"report screenshot: {shot}")

@@ -136,8 +136,8 @@ encoded as (
         scored.behavioural_score,
         scored.total_spend * scored.engagement_score as spend_engagement_interaction,
         scored.lifetime_value,
-        loyalty_tiers.loyalty_rank,
-        education_levels.education_rank,
+        cast(loyalty_tiers.loyalty_rank as int) as loyalty_rank,
+        cast(education_levels.education_rank as int) as education_rank,
         {%- for column, values in one_hot.items() %}
         {%- for value in values %}
         case

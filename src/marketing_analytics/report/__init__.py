@@ -29,6 +29,9 @@ figure { margin: 1.5em 0; } figcaption { font-size: 0.9em; color: #333; }
 table { border-collapse: collapse; font-size: 0.8em; margin: 0.5em 0; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 nav a { margin-right: 1em; }
+summary { font-weight: bold; margin: 1em 0 0.3em; cursor: pointer; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.source { overflow-wrap: anywhere; }
 """
 
 
@@ -59,7 +62,13 @@ def render_section(section: Section) -> str:
             f"{escape(chart.command)} · drawn by: make report</div></figcaption></figure>"
         )
     for caption, table in section.tables:
-        parts.append(f"<h3>{escape(caption)}</h3>{table}")
+        # Long tables fold away (a click opens them) so the charts stay together.
+        folded = "" if table.count("<tr>") <= 13 else " folded"
+        parts.append(
+            f'<details class="table"{"" if folded else " open"}><summary>{escape(caption)}'
+            f"{' (' + str(table.count('<tr>') - 1) + ' rows, click to open)' if folded else ''}"
+            f'</summary><div class="table-scroll">{table}</div></details>'
+        )
     if not section.charts and not section.tables and not section.notes:
         parts.append('<p class="note">Nothing to show for this analysis yet.</p>')
     parts.append("</section>")

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-WIDTH = 720
+WIDTH = 900
 HEIGHT = 320
 MARGIN = {"left": 70, "right": 20, "top": 36, "bottom": 56}
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
@@ -58,6 +58,11 @@ class _Scale:
     def __call__(self, value: float) -> float:
         share = (value - self.low) / (self.high - self.low)
         return self.pixel_low + share * (self.pixel_high - self.pixel_low)
+
+
+def _short(label: str, limit: int = 36) -> str:
+    """A label cut to ``limit`` characters (the full text stays in the mark's tooltip)."""
+    return label if len(label) <= limit else label[: limit - 1] + "\u2026"
 
 
 def _open(title: str, width: int, height: int, label: str) -> list[str]:
@@ -124,13 +129,17 @@ def bar_chart(
     if errors:
         bounds += [bound for pair in errors for bound in pair if math.isfinite(bound)]
     ticks = nice_ticks(min(bounds), max(bounds))
-    top, bottom = MARGIN["top"], height - MARGIN["bottom"]
+    band = (width - MARGIN["left"] - MARGIN["right"]) / len(labels)
+    bar = band * 0.7
+    labels = [_short(str(label)) for label in labels]
+    rotate = max(len(label) for label in labels) * 6.5 > band
+    # Rotated labels (-60 degrees) need room below the axis: the chart grows instead.
+    extra = int(min(200, 5.6 * max(len(label) for label in labels))) - 20 if rotate else 0
+    height += max(extra, 0)
+    top, bottom = MARGIN["top"], height - MARGIN["bottom"] - max(extra, 0)
     y = _Scale(ticks[0], ticks[-1], bottom, top)
     parts = _open(title, width, height, title)
     _y_axis(parts, y, ticks, width, y_label)
-    band = (width - MARGIN["left"] - MARGIN["right"]) / len(labels)
-    bar = band * 0.7
-    rotate = len(labels) > 8 or max(len(str(label)) for label in labels) * 6 > band
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = MARGIN["left"] + index * band + (band - bar) / 2
         y0, y1 = sorted((y(0), y(value)))
@@ -151,8 +160,8 @@ def bar_chart(
         label_x = x + bar / 2
         if rotate:
             parts.append(
-                f'<text x="{label_x:.1f}" y="{bottom + 12}" font-size="10" text-anchor="end" '
-                f'transform="rotate(-35 {label_x:.1f} {bottom + 12})">{escape(str(label))}</text>'
+                f'<text x="{label_x:.1f}" y="{bottom + 12}" font-size="11" text-anchor="end" '
+                f'transform="rotate(-60 {label_x:.1f} {bottom + 12})">{escape(str(label))}</text>'
             )
         else:
             parts.append(
@@ -235,7 +244,8 @@ def interval_chart(
         raise ValueError("an interval chart needs at least one row")
     row = 24
     height = MARGIN["top"] + row * len(labels) + 50
-    label_width = min(260, 12 + 6 * max(len(str(label)) for label in labels))
+    labels = [_short(str(label), 60) for label in labels]
+    label_width = min(420, 16 + 6.5 * max(len(label) for label in labels))
     left, right = label_width, width - MARGIN["right"]
     values = [
         v
