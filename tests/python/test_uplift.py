@@ -181,8 +181,8 @@ def test_learners_rank_persuadables_first(warehouse) -> None:
     The oracle ranks by the planted p_t - p_c, i.e. it knows each customer's latent type; a model
     only sees pre-test behaviour, from which the type follows a multinomial logit. The best any
     model can do is the Bayes ranking E[uplift | behaviour] under the planted logit, recomputed
-    here with the generator's own function: on this company it reaches ~60% of the oracle's
-    Qini. The learners must reach 85% of that ceiling and half of the oracle.
+    here with the generator's own function: on this company it reaches ~84% of the oracle's
+    Qini. The learners must reach 85% of that ceiling and 60% of the oracle (the issue's target).
     """
     evaluation = _evaluation(warehouse, "synthetic")
     features = warehouse.query(
@@ -210,7 +210,7 @@ def test_learners_rank_persuadables_first(warehouse) -> None:
         for learner in ("t_learner", "s_learner")
     )
     assert best >= 0.85 * bayes
-    assert best >= 0.5 * oracle
+    assert best >= 0.6 * oracle
     for learner in ("t_learner", "s_learner"):
         assert _metric(evaluation, learner, "qini_coefficient").ci_lower > 0
         # Persuadables are about a third of the customers: the top 20% must hold 1.5x that.

@@ -77,7 +77,7 @@ synthetic_rows as (
         ci_upper,
         0.6 as reference_value,
         'issue target: 60% of the oracle (true-uplift ranking) Qini' as reference_source,
-        'ci_upper >= reference' as consistency_rule
+        'value >= reference' as consistency_rule
     from evaluation
     where
         dataset = 'synthetic'
