@@ -155,7 +155,7 @@ def reference_grid(
     customers: pd.DataFrame, events: pd.DataFrame, releases: pd.Series, start: date, end: date
 ) -> pd.DataFrame:
     """The grid's features by a plain per-customer loop over days (independent of the SQL)."""
-    release_days = pd.to_datetime(releases).dt.date.value_counts()
+    release_days = pd.to_datetime(releases).value_counts()
     rows = []
     for customer in customers.itertuples():
         mine = events[events.customer_id == customer.customer_id]
@@ -228,6 +228,12 @@ def test_grid_matches_independent_recomputation(warehouse) -> None:
         "select min(calendar_date) as s, max(calendar_date) as e "
         "from intermediate.int_calendar_days"
     )
+    # HiveServer2 hands dates over as text.
+    customers["signup_date"] = pd.to_datetime(customers.signup_date)
+    for frame in (tx, emails, sessions):
+        frame["day"] = pd.to_datetime(frame.day)
+    releases["release_date"] = pd.to_datetime(releases.release_date)
+    bounds = bounds.apply(pd.to_datetime)
     events = pd.concat(
         [
             tx.assign(tx=1, amount=tx.amount.astype(float), sent=0, opened=0),
@@ -246,6 +252,7 @@ def test_grid_matches_independent_recomputation(warehouse) -> None:
     actual = warehouse.query(
         f"select * from marts.fct_customer_day_features where customer_id in ({ids})"
     )
+    actual["calendar_date"] = pd.to_datetime(actual.calendar_date)
     assert len(customers) >= 40
     merged = expected.merge(
         actual, on=["customer_id", "calendar_date"], how="outer", indicator=True
@@ -276,7 +283,8 @@ def test_attribution_scorecard_matches_truth(warehouse) -> None:
         assert row.ci_lower <= row.reference_value <= row.ci_upper, metric
     assert card.loc["email_holdout_srm_p_value", "value"] > 0.001
     assert card.loc["driver_group_ranking_matches_planted", "value"] == 1.0
-    assert card.is_consistent.astype(bool).all(), card.to_string()
+    judged = card[card.reference_value.notna()]
+    assert judged.is_consistent.astype(bool).all(), judged.to_string()
 
 
 @pytest_slow
