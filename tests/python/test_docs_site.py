@@ -5,6 +5,7 @@ import json
 import os
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -153,9 +154,13 @@ def test_lineage_graph_of_a_mart_shows_its_upstream_models(project_build, tmp_pa
         assert exposures <= visible
         assert graph["inside"] == len(visible)  # laid out on screen, not off-canvas
         assert graph["edges"] >= len(expected_upstream)
-        assert "+fct_validation_scorecard+" in selection
+        assert "+fct_validation_scorecard+" in selection, selection
         assert shot.stat().st_size > 50_000  # a drawn graph, not a blank page
     finally:
         assert servers.stop("docs", state)
     assert servers.running("docs", state) is None
+    # The kernel may take a moment to tear the listening socket down after the exit.
+    deadline = time.monotonic() + 10
+    while listening_addresses(server.port) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert listening_addresses(server.port) == set()
