@@ -92,30 +92,12 @@ def _start_process(
     timeout: float,
     env: dict[str, str] | None = None,
 ) -> Server:
-    existing = running(name, state)
-    if existing is not None:
-        raise RuntimeError(f"{name} already runs (pid {existing}); stop it first")
-    log = state / "logs" / f"{name}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    _pid_file(name, state).parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
-        # spark-submit and spark-class exec java, so this PID is the server's
-        # JVM; a session of its own lets stop() end the whole group.
-        process = subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env={**spark_environment(), **(env or {})},
-            start_new_session=True,
-        )
-    _pid_file(name, state).write_text(str(process.pid))
-    try:
-        wait_for_port(host, port, timeout, pid=process.pid)
-    except Exception:
-        stop(name, state)
-        raise RuntimeError(f"{name} did not start; see {log}") from None
-    return Server(name, host, port, process.pid, log)
+    """:func:`start_process` in pyspark's Spark environment (SPARK_HOME, Java 17+, loopback).
+
+    spark-submit and spark-class exec java, so the PID is the server's JVM.
+    """
+    spark_env = {**spark_environment(), **(env or {})}
+    return start_process(name, command, host, port, state, env=spark_env, timeout=timeout)
 
 
 def start_thrift_server(
