@@ -73,16 +73,28 @@ header as (
     from non_blank_lines
 ),
 
+header_split as (
+    select
+        *,
+        size(split(header_line, chr(9))) as tab_fields,
+        size(split(header_line, ';')) as semicolon_fields,
+        size(split(header_line, ',')) as comma_fields
+    from header
+),
+
 separator_detected as (
     select
         header_line,
         header_lines,
+        -- The separator that splits the header into the most fields, so that a
+        -- header with a column missing still names the missing column below.
         case
-            when size(split(header_line, chr(9))) >= {{ columns | length }} then chr(9)
-            when size(split(header_line, ';')) >= {{ columns | length }} then ';'
-            when size(split(header_line, ',')) >= {{ columns | length }} then ','
+            when greatest(tab_fields, semicolon_fields, comma_fields) < 2 then null
+            when tab_fields >= greatest(semicolon_fields, comma_fields) then chr(9)
+            when semicolon_fields >= comma_fields then ';'
+            else ','
         end as separator
-    from header
+    from header_split
 ),
 
 header_parsed as (
@@ -108,8 +120,8 @@ file_checked as (
             when header_lines > 1 then
                 'kaggle_marketing_campaign ({{ file_name }}): ' || header_lines || ' header lines'
             when separator is null then
-                'kaggle_marketing_campaign ({{ file_name }}): the header splits into fewer than '
-                || '{{ columns | length }} fields on tab, semicolon and comma: ' || left(header_line, 200)
+                'kaggle_marketing_campaign ({{ file_name }}): the header is one field on tab, '
+                || 'semicolon and comma: ' || left(header_line, 200)
             when size(filter(
                 expected_columns,
                 expected_name -> not array_contains(header_fields, expected_name)
@@ -141,7 +153,7 @@ fields_named as (
         size(fields) as field_count,
         size(header_fields) as header_field_count,
         {%- for kaggle_name, name, type in columns %}
-        nullif(element_at(fields, array_position(header_fields, '{{ kaggle_name }}')::int), '') as {{ name }}_text
+        nullif(element_at(fields, nullif(array_position(header_fields, '{{ kaggle_name }}'), 0)::int), '') as {{ name }}_text
         {{- ',' if not loop.last }}
         {%- endfor %}
     from data_lines
