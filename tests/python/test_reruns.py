@@ -14,7 +14,7 @@ from reliability_support import checksums, run_dbt_watched
 pytestmark = pytest.mark.slow
 
 # Tables left by the table materialization mid-swap are not readers' tables.
-LEFTOVER = re.compile(r"__dbt_(tmp|backup)$")
+LEFTOVER = re.compile(r"__dbt_(tmp_[0-9a-f]+|backup)$")
 
 
 def real_tables(sums: dict) -> dict:
@@ -29,7 +29,7 @@ def killed_and_rerun(broken_company_build):
     # location appears in the warehouse), before the swap.
     warehouse = build.dbt_env.state_dir / "warehouse"
     killed = run_dbt_watched(
-        ["run"], build.dbt_env, build.dbt_vars, kill_when=warehouse / "marts.db" / "*__dbt_tmp"
+        ["run"], build.dbt_env, build.dbt_vars, kill_when=warehouse / "marts.db" / "*__dbt_tmp_*"
     )
     rerun = run_dbt_watched(["run"], build.dbt_env, build.dbt_vars)
     return reference, killed, rerun

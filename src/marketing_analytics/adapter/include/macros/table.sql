@@ -33,8 +33,12 @@
     {%- set old_relation = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}
     {%- set target_relation = api.Relation.create(
         identifier=identifier, schema=schema, database=database, type='table') -%}
+    {#- A name of this run's own: a run killed while writing leaves its folder
+        behind, and a managed table cannot be created over an existing folder. -#}
+    {%- set tmp_prefix = identifier ~ '__dbt_tmp' -%}
     {%- set tmp_relation = api.Relation.create(
-        identifier=identifier ~ '__dbt_tmp', schema=schema, database=database, type='table') -%}
+        identifier=tmp_prefix ~ '_' ~ invocation_id[:8], schema=schema, database=database,
+        type='table') -%}
     {%- set backup_relation = api.Relation.create(
         identifier=identifier ~ '__dbt_backup', schema=schema, database=database, type='table') -%}
 
@@ -49,7 +53,12 @@
             {{ create_table_as(False, target_relation, compiled_code, language) }}
         {%- endcall -%}
     {% else %}
-        {% do adapter.drop_relation(tmp_relation) %}
+        {#- Tmp tables of earlier runs that were killed before their swap. -#}
+        {% set leftovers = run_query("show tables in " ~ schema ~ " like '" ~ tmp_prefix ~ "_*'") %}
+        {% for row in leftovers %}
+            {% do adapter.drop_relation(api.Relation.create(
+                identifier=row['tableName'], schema=schema, database=database, type='table')) %}
+        {% endfor %}
         {% do adapter.drop_relation(backup_relation) %}
         {% call statement('allow_stale_tmp_location', auto_begin=False) -%}
             set spark.sql.legacy.allowNonEmptyLocationInCTAS=true
