@@ -153,7 +153,9 @@ fields_named as (
         size(fields) as field_count,
         size(header_fields) as header_field_count,
         {%- for kaggle_name, name, type in columns %}
-        nullif(element_at(fields, nullif(array_position(header_fields, '{{ kaggle_name }}'), 0)::int), '') as {{ name }}_text
+        nullif(
+            element_at(fields, nullif(array_position(header_fields, '{{ kaggle_name }}'), 0)::int), ''
+        ) as {{ name }}_text
         {{- ',' if not loop.last }}
         {%- endfor %}
     from data_lines
