@@ -180,6 +180,19 @@ class _Reader:
         relation = self.files.info(mart).relation
         self.section.charts.append(Chart(title, svg_text, relation, build_command(mart), caption))
 
+    def interval_chart(
+        self,
+        mart: str,
+        title: str,
+        labels: list[str],
+        intervals: tuple[pd.Series, pd.Series, pd.Series],
+        x_label: str,
+    ) -> None:
+        """A forest plot of (estimate, lower, upper) columns, non-numbers drawn as gaps."""
+        estimates, lowers, uppers = ([_finite(v) for v in column] for column in intervals)
+        chart = svg.interval_chart(labels, estimates, lowers, uppers, title, x_label)
+        self.chart(mart, title, chart)
+
 
 def _groups(frame: pd.DataFrame, keys: list[str]):
     """(label, rows) per combination of keys, at most MAX_CHARTS_PER_MART."""
@@ -494,17 +507,12 @@ def attribution(files: WarehouseFiles) -> Section:
     if hillstrom is not None:
         for label, rows in _groups(hillstrom, ["metric"]):
             title = f"Hillstrom e-mail lift over No E-Mail, 95% CIs: {label}"
-            reader.chart(
+            reader.interval_chart(
                 "ml_hillstrom_segments_lift",
                 title,
-                svg.interval_chart(
-                    rows.email_segment.astype(str).tolist(),
-                    [_finite(v) for v in rows.lift],
-                    [_finite(v) for v in rows.ci_lower],
-                    [_finite(v) for v in rows.ci_upper],
-                    title,
-                    "e-mail arm minus No E-Mail",
-                ),
+                rows.email_segment.astype(str).tolist(),
+                (rows.lift, rows.ci_lower, rows.ci_upper),
+                "e-mail arm minus No E-Mail",
             )
     outcomes = reader.read("fct_hillstrom_segment_outcomes")
     if outcomes is not None:
@@ -556,17 +564,12 @@ def uplift(files: WarehouseFiles) -> Section:
         for label, rows in _groups(qini, ["dataset"]):
             rows = rows.sort_values(["outcome", "learner"])
             title = f"Qini coefficient by learner with 95% bootstrap CIs: {label}"
-            reader.chart(
+            reader.interval_chart(
                 "fct_uplift_learner_evaluation",
                 title,
-                svg.interval_chart(
-                    [f"{row.learner} ({row.outcome})" for row in rows.itertuples()],
-                    [_finite(v) for v in rows.value],
-                    [_finite(v) for v in rows.ci_lower],
-                    [_finite(v) for v in rows.ci_upper],
-                    title,
-                    "Qini coefficient (0 = random targeting)",
-                ),
+                [f"{row.learner} ({row.outcome})" for row in rows.itertuples()],
+                (rows.value, rows.ci_lower, rows.ci_upper),
+                "Qini coefficient (0 = random targeting)",
             )
     deciles = reader.read("fct_uplift_deciles")
     if deciles is not None:
@@ -634,17 +637,12 @@ def uplift(files: WarehouseFiles) -> Section:
         ate = checks[checks.check_name == "average_treatment_effect"]
         if not ate.empty:
             title = "Average treatment effects of the experiments, 95% CIs"
-            reader.chart(
+            reader.interval_chart(
                 "fct_uplift_experiment_checks",
                 title,
-                svg.interval_chart(
-                    [f"{row.dataset}: {row.metric}" for row in ate.itertuples()],
-                    [_finite(v) for v in ate.value],
-                    [_finite(v) for v in ate.ci_lower],
-                    [_finite(v) for v in ate.ci_upper],
-                    title,
-                    "treated minus control rate",
-                ),
+                [f"{row.dataset}: {row.metric}" for row in ate.itertuples()],
+                (ate.value, ate.ci_lower, ate.ci_upper),
+                "treated minus control rate",
             )
         shown = checks[checks.check_name.isin(["arm_size", "sample_ratio_mismatch"])]
         flagged = checks[checks.is_flagged.eq(True)]
@@ -782,17 +780,12 @@ def crm(files: WarehouseFiles) -> Section:
         for label, rows in _groups(clusters, ["dataset"]):
             rows = rows.sort_values("segment")
             title = f"Response rate by cluster with 95% Wilson CIs: {label}"
-            reader.chart(
+            reader.interval_chart(
                 "fct_crm_segment_uplift_roi",
                 title,
-                svg.interval_chart(
-                    [f"{row.segment} (ROI {_finite(row.roi):.2f})" for row in rows.itertuples()],
-                    [_finite(v) for v in rows.response_rate],
-                    [_finite(v) for v in rows.response_rate_ci_lower],
-                    [_finite(v) for v in rows.response_rate_ci_upper],
-                    title,
-                    "response rate to the last campaign",
-                ),
+                [f"{row.segment} (ROI {_finite(row.roi):.2f})" for row in rows.itertuples()],
+                (rows.response_rate, rows.response_rate_ci_lower, rows.response_rate_ci_upper),
+                "response rate to the last campaign",
             )
     acceptance = reader.read("fct_crm_campaign_by_cluster")
     if acceptance is not None:
@@ -800,17 +793,16 @@ def crm(files: WarehouseFiles) -> Section:
         for label, rows in _groups(overall, ["dataset"]):
             rows = rows.sort_values("campaign")
             title = f"Campaign acceptance rates with 95% Wilson CIs: {label}"
-            reader.chart(
+            reader.interval_chart(
                 "fct_crm_campaign_by_cluster",
                 title,
-                svg.interval_chart(
-                    rows.campaign.astype(str).tolist(),
-                    [_finite(v) for v in rows.acceptance_rate],
-                    [_finite(v) for v in rows.acceptance_rate_ci_lower],
-                    [_finite(v) for v in rows.acceptance_rate_ci_upper],
-                    title,
-                    "acceptance rate (all customers)",
+                rows.campaign.astype(str).tolist(),
+                (
+                    rows.acceptance_rate,
+                    rows.acceptance_rate_ci_lower,
+                    rows.acceptance_rate_ci_upper,
                 ),
+                "acceptance rate (all customers)",
             )
     return section
 
@@ -832,17 +824,12 @@ def mmm(files: WarehouseFiles) -> Section:
         for label, rows in _groups(channels, ["panel_name"]):
             error_type = rows.error_type.iloc[0]
             title = f"Channel coefficients with 95% CIs ({error_type} errors): {label}"
-            reader.chart(
+            reader.interval_chart(
                 "fct_channel_coefficients",
                 title,
-                svg.interval_chart(
-                    [f"{row.term} ({_p_text(row.p_value)})" for row in rows.itertuples()],
-                    [_finite(v) for v in rows.estimate],
-                    [_finite(v) for v in rows.ci_lower],
-                    [_finite(v) for v in rows.ci_upper],
-                    title,
-                    "revenue per unit of (transformed) spend, pooled OLS",
-                ),
+                [f"{row.term} ({_p_text(row.p_value)})" for row in rows.itertuples()],
+                (rows.estimate, rows.ci_lower, rows.ci_upper),
+                "revenue per unit of (transformed) spend, pooled OLS",
             )
     diagnostics = reader.read("fct_panel_diagnostics")
     if diagnostics is not None:
