@@ -10,33 +10,48 @@ One row per campaign and metric.
 
 from pyspark.sql import functions as sf
 
-from marketing_analytics.ml.attribution import DRIVER_FEATURES, lift, srm_p_value
+from marketing_analytics.ml.attribution import DRIVER_FEATURES, lift_from_sums, srm_p_value
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     confidence = float(dbt.config.get("confidence_level"))
-    customers = dbt.ref("int_email_holdout_customers_summarized").toPandas()
+    # Sufficient statistics per campaign and arm in Spark; only these rows reach Python.
+    outcomes = ("purchase_day_rate", "spend")
+    arms = (
+        dbt.ref("int_email_holdout_customers_summarized")
+        .groupBy("campaign_id", "arm")
+        .agg(
+            sf.count(sf.lit(1)).alias("n"),
+            *[sf.sum(sf.col(c).cast("double")).alias(f"sum_{c}") for c in outcomes],
+            *[sf.sum(sf.col(c).cast("double") ** 2).alias(f"squares_{c}") for c in outcomes],
+        )
+        .collect()
+    )
+    by_campaign: dict[int, dict] = {}
+    for row in arms:
+        by_campaign.setdefault(int(row["campaign_id"]), {})[row["arm"]] = row
     rows = []
-    for campaign_id, campaign in customers.groupby("campaign_id"):
-        treated = campaign[campaign.arm == "treatment"]
-        control = campaign[campaign.arm == "control"]
-        p_value = srm_p_value([len(treated), len(control)])
+    for campaign_id, arm in sorted(by_campaign.items()):
+        treated, control = arm.get("treatment"), arm.get("control")
+        if treated is None or control is None or min(treated["n"], control["n"]) < 2:
+            continue
+        p_value = srm_p_value([treated["n"], control["n"]])
         for metric, column in (
             ("purchase_day_rate", "purchase_day_rate"),
             ("spend_per_customer", "spend"),
         ):
-            if len(treated) < 2 or len(control) < 2:
-                continue
-            result = lift(treated[column].astype(float), control[column].astype(float), confidence)
+            result = lift_from_sums(
+                treated["n"],
+                treated[f"sum_{column}"],
+                treated[f"squares_{column}"],
+                control["n"],
+                control[f"sum_{column}"],
+                control[f"squares_{column}"],
+                confidence,
+            )
             rows.append(
-                (
-                    int(campaign_id),
-                    metric,
-                    "randomized_difference_in_means",
-                    *_values(result),
-                    p_value,
-                )
+                (campaign_id, metric, "randomized_difference_in_means", *_values(result), p_value)
             )
 
     # Model-based estimate on the purchase-day rate.
