@@ -35,19 +35,19 @@ def test_export_writes_every_public_mart_with_its_rows(files, fmt, tmp_path: Pat
 def test_export_refuses_missing_models_and_delta_tables(files, tmp_path: Path) -> None:
     with pytest.raises(MartUnavailableError, match="not_a_model"):
         export_marts(files, tmp_path, "csv", ["not_a_model"])
-    (files.info("fct_email_lift").folder / "_delta_log").mkdir()
+    (files.info("fct_email_holdout_lift").folder / "_delta_log").mkdir()
     with pytest.raises(MartUnavailableError, match="Delta"):
-        export_marts(files, tmp_path, "csv", ["fct_email_lift"])
+        export_marts(files, tmp_path, "csv", ["fct_email_holdout_lift"])
     with pytest.raises(ValueError, match="format"):
         export_marts(files, tmp_path, "json")
 
 
 def test_export_command_line(files, tmp_path: Path, capsys) -> None:
     out = tmp_path / "cli"
-    args = ["export", "--format", "csv", "--out", str(out), "--models", "fct_mmm_diagnostics"]
+    args = ["export", "--format", "csv", "--out", str(out), "--models", "fct_panel_diagnostics"]
     where = ["--warehouse", str(files.warehouse_dir)]
     assert main([*args, "--target", str(files.target_dir), *where]) == 0
-    assert (out / "fct_mmm_diagnostics.csv").is_file()
+    assert (out / "fct_panel_diagnostics.csv").is_file()
     assert "2 rows" in capsys.readouterr().out
     assert main([*args, "--target", str(tmp_path / "none"), *where]) == 1
     assert "run `make build`" in capsys.readouterr().err
