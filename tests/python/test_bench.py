@@ -203,3 +203,68 @@ def test_frames() -> None:
     assert frame_sql(None, -1) == "rows between unbounded preceding and 1 preceding"
     with pytest.raises(ValueError):
         frame_sql(0, -1)
+
+
+def test_targets_and_table_from_a_hand_made_report() -> None:
+    from marketing_analytics.bench.runner import _growth, markdown, targets
+
+    def engine(median: float, peak: float | None = 1.0) -> dict:
+        return {"runs_s": [median], "median_s": median, "rows_per_s": 1, "peak_rss_gb": peak}
+
+    def size(customers: int, scale: float) -> dict:
+        engines = {
+            "spark_baseline": engine(100 * scale),
+            "duckdb": engine(20 * scale),
+            "project_build": engine(30 * scale, 3.0),
+            "project_spark": engine(20 * scale, None),
+            "project_incremental": engine(12.0),
+            "project_incremental_spark": engine(0.5, None),
+        }
+        median = {name: e["median_s"] for name, e in engines.items()}
+        return {
+            "customers": customers,
+            "rows": customers * 365,
+            "identical": True,
+            "engines": engines,
+            "ratios": {
+                "baseline_over_project": median["spark_baseline"] / median["project_build"],
+                "project_over_duckdb": median["project_build"] / median["duckdb"],
+                "incremental_over_full": median["project_incremental"] / median["project_build"],
+                "incremental_over_full_in_spark": median["project_incremental_spark"]
+                / median["project_spark"],
+                "baseline_over_duckdb": median["spark_baseline"] / median["duckdb"],
+            },
+        }
+
+    report = {
+        "command": "python -m marketing_analytics bench",
+        "finished": "2026-11-25 12:00 UTC",
+        "quick": False,
+        "repeats": 1,
+        "machine": {
+            "cpu": "cpu",
+            "cores": 2,
+            "memory_gb": 24,
+            "load_average_at_start": (0.1, 0.1, 0.1),
+            "os": "linux",
+            "python": "3.11",
+            "pyspark": "4",
+            "duckdb": "1",
+            "dbt_core": "1.11",
+            "spark_driver_memory": "4g",
+        },  # fmt: skip
+        "sizes": [size(10, 1.0), size(100, 10.0)],
+    }
+    report["growth"] = _growth(report["sizes"])
+    report["targets"] = targets(report)
+    judged = {t["target"]: (t["value"], t["met"]) for t in report["targets"]}
+    assert judged["baseline / project >= 3"] == (pytest.approx(100 / 30), True)
+    assert judged["project / DuckDB <= 2"] == (pytest.approx(1.5), True)
+    assert judged["incremental / full <= 1/20"] == (pytest.approx(12 / 300), True)
+    assert judged["incremental / full <= 1/20, time inside Spark"] == (
+        pytest.approx(0.5 / 200),
+        True,
+    )
+    assert judged["time growth exponent <= 1 (linear)"] == (pytest.approx(1.0), True)
+    table = markdown(report)
+    assert "| 100 | 3.33 | 1.50 | 0.040 | 0.003 | 5.00 | yes (checksum) |" in table

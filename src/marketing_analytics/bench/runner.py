@@ -196,7 +196,7 @@ def _project(args, company: Path, work: Path, end: date, repeats: int) -> dict:
     print(f"    project: building the parents of {selector}", flush=True)
     parents = " ".join(f"+{name}" for name in selector.split())
     project.run(["build", "-s", parents, "--exclude", selector], end)
-    full, spark, incremental = [], [], []
+    full, spark, incremental, incremental_spark = [], [], [], []
     source = None
     for repeat in range(repeats):
         full.append(project.run(["build", "-s", selector, "--full-refresh"], end))
@@ -207,12 +207,19 @@ def _project(args, company: Path, work: Path, end: date, repeats: int) -> dict:
 
             checksum = stats.checksum(duckdb.connect(), source)
         incremental.append(project.run(["build", "-s", selector], end + timedelta(days=1)))
+        incremental_spark.append(project.spark_seconds())
         print(
             f"    project: full {full[-1].seconds:.1f} s (Spark {spark[-1]:.1f} s), "
-            f"incremental {incremental[-1].seconds:.1f} s",
+            f"incremental {incremental[-1].seconds:.1f} s (Spark {incremental_spark[-1]:.1f} s)",
             flush=True,
         )
-    return {"full": full, "spark": spark, "incremental": incremental, "checksum": checksum}
+    return {
+        "full": full,
+        "spark": spark,
+        "incremental": incremental,
+        "incremental_spark": incremental_spark,
+        "checksum": checksum,
+    }
 
 
 def run_size(args: argparse.Namespace, customers: int, work_root: Path) -> dict:
@@ -257,13 +264,11 @@ def run_size(args: argparse.Namespace, customers: int, work_root: Path) -> dict:
         result["project_skipped"] = project["skipped"]
     elif project:
         result["engines"]["project_build"] = _summary(project["full"], rows)
-        spark = project["spark"]
-        result["engines"]["project_spark"] = {
-            "runs_s": [round(s, 2) for s in spark],
-            "median_s": stats.median(spark),
-            "rows_per_s": round(rows / stats.median(spark)),
-        }
+        result["engines"]["project_spark"] = _spark_summary(project["spark"], rows)
         result["engines"]["project_incremental"] = _summary(project["incremental"], None)
+        result["engines"]["project_incremental_spark"] = _spark_summary(
+            project["incremental_spark"], None
+        )
     median = {name: e.get("median_s") for name, e in result["engines"].items()}
     result["ratios"] = {
         "baseline_over_project": stats.ratio(median["spark_baseline"], median.get("project_build")),
@@ -272,11 +277,25 @@ def run_size(args: argparse.Namespace, customers: int, work_root: Path) -> dict:
             median.get("project_incremental"), median.get("project_build")
         ),
         "baseline_over_duckdb": stats.ratio(median["spark_baseline"], median["duckdb"]),
+        # Without the fixed cost of starting dbt and the JVM, which the wall ratio includes.
+        "incremental_over_full_in_spark": stats.ratio(
+            median.get("project_incremental_spark"), median.get("project_spark")
+        ),
     }
     if not args.keep_outputs:
         for name in engines:
             shutil.rmtree(work / f"out_{name}", ignore_errors=True)
     return result
+
+
+def _spark_summary(seconds: list[float], rows: int | None) -> dict:
+    """Times dbt's run_results report for the models (no process, so no peak memory)."""
+    median = stats.median(seconds)
+    return {
+        "runs_s": [round(s, 2) for s in seconds],
+        "median_s": median,
+        "rows_per_s": round(rows / median) if rows else None,
+    }
 
 
 def _growth(sizes: list[dict]) -> dict:
@@ -311,6 +330,11 @@ def targets(report: dict) -> list[dict]:
         judged("baseline / project >= 3", ratios["baseline_over_project"], lambda v: v >= 3),
         judged("project / DuckDB <= 2", ratios["project_over_duckdb"], lambda v: v <= 2),
         judged("incremental / full <= 1/20", ratios["incremental_over_full"], lambda v: v <= 0.05),
+        judged(
+            "incremental / full <= 1/20, time inside Spark",
+            ratios.get("incremental_over_full_in_spark"),
+            lambda v: v <= 0.05,
+        ),
         judged("time growth exponent <= 1 (linear)", exponent, lambda v: v <= 1.0),
         judged("peak memory of dbt build < 8 GB", peak, lambda v: v < 8),
     ]
@@ -348,7 +372,8 @@ def markdown(report: dict) -> str:
         "Wall seconds are medians of "
         f"{report['repeats']} cold runs (whole process: JVM start included for Spark); rows/s = "
         "grid rows / median; peak memory = largest resident set of the process tree. "
-        "`project_spark` is the time dbt's run_results report for the grid models.",
+        "`project_spark` and `project_incremental_spark` are the times dbt's run_results "
+        "report for the grid models (full refresh, and the run that adds one day).",
         "",
         "| customers | grid rows | engine | median s | runs s | rows/s | peak GB |",
         "|---:|---:|---|---:|---|---:|---:|",
@@ -374,8 +399,8 @@ def markdown(report: dict) -> str:
     lines += [
         "",
         "| customers | baseline / project | project / DuckDB | incremental / full "
-        "| baseline / DuckDB | identical features |",
-        "|---:|---:|---:|---:|---:|---|",
+        "| incremental / full in Spark | baseline / DuckDB | identical features |",
+        "|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in report["sizes"]:
         ratios = size.get("ratios", {})
@@ -383,6 +408,7 @@ def markdown(report: dict) -> str:
             f"| {size['customers']:,} | {_fmt(ratios.get('baseline_over_project'), 2)} | "
             f"{_fmt(ratios.get('project_over_duckdb'), 2)} | "
             f"{_fmt(ratios.get('incremental_over_full'), 3)} | "
+            f"{_fmt(ratios.get('incremental_over_full_in_spark'), 3)} | "
             f"{_fmt(ratios.get('baseline_over_duckdb'), 2)} | "
             f"{'yes (checksum)' if size['identical'] else 'NO'} |"
         )
