@@ -19,6 +19,8 @@ final as (
         p_value,
         ci_lower,
         ci_upper,
+        simultaneous_ci_lower,
+        simultaneous_ci_upper,
         is_significant,
         vif,
         is_recommended_error_type

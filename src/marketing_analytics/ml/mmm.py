@@ -103,6 +103,9 @@ def vif_table(design: pd.DataFrame) -> pd.Series:
 
 def _coefficient_frame(fit, error_type: str, alpha: float, vif: pd.Series) -> pd.DataFrame:
     ci = np.asarray(fit.conf_int(alpha=0.05))
+    # Simultaneous 95% intervals (Bonferroni over the model's k terms): all k cover their true
+    # values with probability >= 95%, where k separate 95% intervals all cover only ~0.95^k.
+    simultaneous = np.asarray(fit.conf_int(alpha=0.05 / len(fit.params)))
     frame = pd.DataFrame(
         {
             "term": list(fit.model.exog_names),
@@ -113,6 +116,8 @@ def _coefficient_frame(fit, error_type: str, alpha: float, vif: pd.Series) -> pd
             "p_value": np.asarray(fit.pvalues, dtype=float),
             "ci_lower": ci[:, 0],
             "ci_upper": ci[:, 1],
+            "simultaneous_ci_lower": simultaneous[:, 0],
+            "simultaneous_ci_upper": simultaneous[:, 1],
         }
     )
     frame["is_significant"] = frame["p_value"] < alpha

@@ -13,7 +13,8 @@ from . import mmm
 COEFFICIENT_SCHEMA = (
     "panel_name string, model_scope string, group_name string, term string, term_role string, "
     "error_type string, estimate double, std_error double, t_statistic double, p_value double, "
-    "ci_lower double, ci_upper double, is_significant boolean, vif double, "
+    "ci_lower double, ci_upper double, simultaneous_ci_lower double, "
+    "simultaneous_ci_upper double, is_significant boolean, vif double, "
     "is_recommended_error_type boolean"
 )
 DIAGNOSTIC_SCHEMA = (
