@@ -44,7 +44,11 @@
 
 {% macro register_raw_table(node, location, file_format) %}
     {% set relation = validated_identifier(node.schema) ~ '.' ~ validated_identifier(node.identifier) %}
-    {% do run_query('create schema if not exists ' ~ validated_identifier(node.schema)) %}
+    {# `create schema if not exists` on an existing schema makes the Hive metastore log an
+       AlreadyExistsException with its stack trace: create only the missing ones. #}
+    {% if not adapter.check_schema_exists(node.database, node.schema) %}
+        {% do run_query('create schema ' ~ validated_identifier(node.schema)) %}
+    {% endif %}
     {% do run_query('drop table if exists ' ~ relation) %}
     {% if location is not none %}
         {#
