@@ -268,3 +268,6 @@ def test_targets_and_table_from_a_hand_made_report() -> None:
     assert judged["time growth exponent <= 1 (linear)"] == (pytest.approx(1.0), True)
     table = markdown(report)
     assert "| 100 | 3.33 | 1.50 | 0.040 | 0.003 | 5.00 | yes (checksum) |" in table
+    assert "Why the unmet targets" not in table
+    report["targets"][0]["met"] = False
+    assert "Why the unmet targets" in markdown(report)

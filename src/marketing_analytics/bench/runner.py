@@ -426,6 +426,12 @@ def markdown(report: dict) -> str:
         met = {True: "yes", False: "**no**", None: "not measured"}[target["met"]]
         note = f" ({target['note']})" if target.get("note") else ""
         lines.append(f"| {target['target']}{note} | {_fmt(target['value'], 3)} | {met} |")
+    if any(target["met"] is False for target in report["targets"]):
+        lines += [
+            "",
+            "Why the unmet targets are missed, with the time of each step measured in a warm "
+            "session: [attribution.md](attribution.md), the grid's speed and incremental runs.",
+        ]
     lines += [
         "",
         "Features compared (checksum over every row): " + ", ".join(output_columns()) + ".",
