@@ -252,7 +252,7 @@ def test_targets_and_table_from_a_hand_made_report() -> None:
             "duckdb": "1",
             "dbt_core": "1.11",
             "spark_driver_memory": "4g",
-        },  # fmt: skip
+        },
         "sizes": [size(10, 1.0), size(100, 10.0)],
     }
     report["growth"] = _growth(report["sizes"])
