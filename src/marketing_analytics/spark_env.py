@@ -1,6 +1,7 @@
 """Environment of the Spark processes the project starts: Java, SPARK_HOME, state dir."""
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import yaml
 from marketing_analytics.java import ensure_java
 
 SPARK_HOME = Path(pyspark.__file__).parent
+# Spark's tasks are the parallelism: a native BLAS (make blas) that also threads
+# inside every task would oversubscribe the cores.
+OPENBLAS_THREADS = "1"
 
 
 def state_dir() -> Path:
@@ -26,6 +30,9 @@ def spark_environment() -> dict[str, str]:
     # Without it Spark binds to the machine's external interface when the
     # hostname resolves to loopback.
     env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    env.setdefault("OPENBLAS_NUM_THREADS", OPENBLAS_THREADS)
+    # Python workers (pandas UDFs) run the project's interpreter and packages.
+    env.setdefault("PYSPARK_PYTHON", sys.executable)
     return env
 
 

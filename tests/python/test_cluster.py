@@ -94,7 +94,8 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
                 "spark.executor.cores": "1",
                 "spark.cores.max": str(len(WORKERS)),
                 # MLlib on Connect runs the model's driver logic in the dbt
-                # process; no Python UDFs, but executors get the venv's Python.
+                # process; the k grids' pandas UDFs run on the executors, in the
+                # venv's Python (which has the project and scikit-learn).
                 "spark.pyspark.python": sys.executable,
                 "spark.app.name": "marketing_analytics cluster test",
             }

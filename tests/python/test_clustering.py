@@ -1,7 +1,8 @@
-"""marketing_analytics.ml.clustering agrees with scikit-learn on small samples.
+"""The clustering modules (preparation, k grid, selection) agree with scikit-learn on small samples.
 
-The Spark tests use their own tiny in-memory SparkSession (``local[1]``, no Hive catalog, so no
-Derby metastore and no clash with a running build); the selection rule is tested without Spark.
+The Spark tests use their own tiny in-memory SparkSession (``local[2]``, no Hive catalog, so no
+Derby metastore and no clash with a running build); the indices and the selection rule are
+tested without Spark.
 """
 
 import math
@@ -19,7 +20,7 @@ from sklearn.metrics import (
 )
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
-from marketing_analytics.ml import clustering
+from marketing_analytics.ml import cluster_grid, clustering
 
 TOLERANCE = 1e-6
 
@@ -36,7 +37,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         os.environ.setdefault(key, value)
     warehouse = tmp_path_factory.mktemp("clustering_warehouse")
     session = (
-        SparkSession.builder.master("local[1]")
+        SparkSession.builder.master("local[2]")
         .appName("test_clustering")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
@@ -74,7 +75,7 @@ def test_gmm_parameter_count_matches_sklearn() -> None:
     for k in (2, 4):
         model = SkGaussianMixture(n_components=k, covariance_type="full", random_state=0)
         model.fit(points)
-        assert clustering.gmm_parameter_count(k, points.shape[1]) == model._n_parameters()
+        assert cluster_grid.gmm_parameter_count(k, points.shape[1]) == model._n_parameters()
 
 
 def selection_table(**overrides: list) -> pd.DataFrame:
@@ -144,55 +145,71 @@ def test_select_k_stable_near_best() -> None:
         clustering.select_k(table, rule="best")
 
 
-# --------------------------------------------------------------------------- Spark vs sklearn
-
-spark_tests = pytest.mark.slow
+# --------------------------------------------------------------------------- grid cells vs sklearn
 
 
-@spark_tests
 @pytest.mark.parametrize("seed", [0, 3])
-def test_indices_match_sklearn(spark, seed: int) -> None:
+def test_silhouette_matches_sklearn(seed: int) -> None:
     points, truth = blobs(90, 3, seed=seed, spread=1.5)
     rng = np.random.default_rng(seed)
     noisy = np.where(rng.random(len(truth)) < 0.2, rng.integers(0, 4, len(truth)), truth)
-    df = to_spark(spark, points, truth=truth.astype(int), noisy=noisy.astype(int))
-    for column, labels in (("truth", truth), ("noisy", noisy)):
-        assert clustering.silhouette(df, "features", column) == pytest.approx(
+    singleton = truth.copy()
+    singleton[0] = 9  # a cluster of one point scores 0 (scikit-learn's convention)
+    for labels in (truth, noisy, singleton):
+        assert cluster_grid.silhouette_sqeuclidean(points, labels) == pytest.approx(
             silhouette_score(points, labels, metric="sqeuclidean"), abs=TOLERANCE
         )
-        assert clustering.davies_bouldin(df, "features", column) == pytest.approx(
-            davies_bouldin_score(points, labels), abs=TOLERANCE
-        )
-        assert clustering.calinski_harabasz(df, "features", column) == pytest.approx(
-            calinski_harabasz_score(points, labels), rel=TOLERANCE
-        )
-    assert clustering.adjusted_rand_index(df, "truth", "noisy") == pytest.approx(
-        adjusted_rand_score(truth, noisy), abs=TOLERANCE
-    )
+    with pytest.raises(ValueError, match="2 to n - 1 clusters"):
+        cluster_grid.silhouette_sqeuclidean(points, np.zeros(len(points)))
 
 
-@spark_tests
-def test_adjusted_rand_index_edge_cases(spark) -> None:
-    labels_a = np.array(["x", "x", "y", "y", "z", "z", "z", "x"])
-    labels_b = np.array([1, 1, 1, 2, 2, 3, 3, 3])
-    points = np.zeros((len(labels_a), 2))
-    df = to_spark(
-        spark,
-        points,
-        a=labels_a,
-        b=labels_b,
-        same=np.zeros(len(labels_a), dtype=int),
-        unique=np.arange(len(labels_a)),
+@pytest.mark.parametrize("algorithm", ["kmeans", "gmm"])
+def test_cell_indices_and_stability_match_sklearn(algorithm: str) -> None:
+    points, truth = blobs(150, 3, seed=2, spread=0.8)
+    settings = cluster_grid.GridSettings(seed=5, n_bootstrap=3, gmm_n_bootstrap=3)
+    row = cluster_grid.fit_cell(algorithm, 3, points, settings)
+    # The cell's own fit, refitted here with the same settings, gives the same labels.
+    labels = cluster_grid._fit(algorithm, 3, points, settings.seed, settings).predict(points)
+    assert adjusted_rand_score(truth, labels) > 0.95
+    assert row["n_rows"] == len(points) and row["n_clusters_found"] == 3
+    assert row["silhouette"] == pytest.approx(
+        silhouette_score(points, labels, metric="sqeuclidean"), abs=TOLERANCE
     )
-    assert clustering.adjusted_rand_index(df, "a", "b") == pytest.approx(
-        adjusted_rand_score(labels_a, labels_b), abs=TOLERANCE
+    assert row["davies_bouldin"] == pytest.approx(davies_bouldin_score(points, labels), abs=1e-9)
+    assert row["calinski_harabasz"] == pytest.approx(
+        calinski_harabasz_score(points, labels), rel=1e-9
     )
-    assert clustering.adjusted_rand_index(df, "a", "a") == pytest.approx(1.0)
-    assert clustering.adjusted_rand_index(df, "same", "same") == 1.0
-    assert clustering.adjusted_rand_index(df, "unique", "unique") == 1.0
-    assert clustering.adjusted_rand_index(df, "same", "a") == pytest.approx(
-        adjusted_rand_score(np.zeros(len(labels_a)), labels_a), abs=TOLERANCE
-    )
+    # Stability by hand: subsample r (seed + r, 80% without replacement) refitted, all relabelled.
+    scores = []
+    for replicate in (1, 2, 3):
+        rng = np.random.default_rng(settings.seed + replicate)
+        sample = points[rng.choice(len(points), size=120, replace=False)]
+        refit = cluster_grid._fit(algorithm, 3, sample, settings.seed + replicate, settings)
+        scores.append(adjusted_rand_score(labels, refit.predict(points)))
+    assert row["stability_ari"] == pytest.approx(np.mean(scores), abs=1e-12)
+    assert row["stability_ari_sd"] == pytest.approx(np.std(scores, ddof=1), abs=1e-12)
+    assert row["n_bootstrap"] == 3 and row["n_fitted"] == 4
+    if algorithm == "gmm":
+        model = SkGaussianMixture(
+            n_components=3, covariance_type="full", max_iter=30, tol=1e-3, random_state=5
+        ).fit(points)
+        assert row["log_likelihood"] == pytest.approx(model.score(points) * len(points))
+        assert row["bic"] == pytest.approx(model.bic(points))
+        assert math.isnan(row["within_cluster_ss"])
+    else:
+        assert math.isnan(row["bic"])
+        assert row["within_cluster_ss"] > 0
+
+
+def test_unknown_algorithm_is_rejected() -> None:
+    points, _ = blobs(30, 2, seed=0)
+    with pytest.raises(ValueError, match="algorithm must be one of"):
+        cluster_grid.fit_cell("dbscan", 2, points, cluster_grid.GridSettings())
+
+
+# --------------------------------------------------------------------------- on Spark
+
+spark_tests = pytest.mark.slow
 
 
 @spark_tests
@@ -213,40 +230,52 @@ def test_standardize_and_correlations(spark) -> None:
 
 
 @spark_tests
-def test_kmeans_grid_prefers_planted_k_and_is_stable(spark) -> None:
+def test_grid_prefers_planted_k_and_mllib_refit_gives_the_same_partition(spark) -> None:
     points, truth = blobs(160, 4, seed=11, spread=0.8)
     df = to_spark(spark, points, truth=truth.astype(int))
-    table = clustering.kmeans_grid(
-        df, "features", [2, 3, 4, 5], seed=3, max_iter=20, tol=1e-4, n_bootstrap=2
-    )
-    assert list(table.columns) == clustering.SELECTION_COLUMNS
-    assert table["k"].tolist() == [2, 3, 4, 5]
+    settings = cluster_grid.GridSettings(seed=3, n_bootstrap=2, gmm_n_bootstrap=1)
+    table = cluster_grid.selection_grid(df, "features", [2, 3, 4, 5], settings, sample_size=1000)
+    assert list(table.columns) == cluster_grid.SELECTION_COLUMNS
+    assert table["algorithm"].tolist() == ["kmeans"] * 4 + ["gmm"] * 4
+    assert table["k"].tolist() == [2, 3, 4, 5] * 2
     assert (table["n_rows"] == len(points)).all()
-    row4 = table.set_index("k").loc[4]
-    assert row4["stability_ari"] > 0.95
-    assert row4["n_bootstrap"] == 2
-    # Within-cluster SS decreases with k and the table's indices are the module's on the refit.
-    assert table["within_cluster_ss"].is_monotonic_decreasing
-    k, reason = clustering.select_k(table)
+    # Each row is the cell computed alone (the job neither drops nor mixes cells).
+    for row in table.to_dict("records"):
+        alone = cluster_grid.fit_cell(row["algorithm"], row["k"], points, settings)
+        for column in ("silhouette", "davies_bouldin", "stability_ari", "bic"):
+            np.testing.assert_allclose(row[column], alone[column], rtol=1e-9)
+    kmeans = table[table["algorithm"] == "kmeans"].set_index("k")
+    assert kmeans.loc[4, "stability_ari"] > 0.95
+    assert kmeans.loc[4, "n_bootstrap"] == 2
+    assert kmeans["within_cluster_ss"].is_monotonic_decreasing
+    k, reason = clustering.select_k(kmeans.reset_index())
     assert k == 4, reason
-    model = clustering.fit_kmeans(df, "features", 4, seed=3, max_iter=20, tol=1e-4)
-    labelled = model.transform(df)
-    assert clustering.adjusted_rand_index(labelled, "truth", "prediction") > 0.95
-    assert clustering.silhouette(labelled, "features", "prediction") == pytest.approx(
-        row4["silhouette"], abs=TOLERANCE
+    gmm = table[table["algorithm"] == "gmm"].reset_index(drop=True)
+    expected_bic = -2 * gmm["log_likelihood"] + [
+        cluster_grid.gmm_parameter_count(k, 3) * math.log(len(points)) for k in gmm["k"]
+    ]
+    np.testing.assert_allclose(gmm["bic"], expected_bic, rtol=1e-12)
+    assert int(gmm.loc[gmm["bic"].idxmin(), "k"]) == 4
+    # The published labels come from MLlib on every row: the grid's partition at the chosen k.
+    labelled = clustering.fit_kmeans(df, "features", 4, seed=3).transform(df).toPandas()
+    mllib = labelled.sort_values("row_id")["prediction"].to_numpy()
+    assert adjusted_rand_score(truth, mllib) > 0.95
+    assert cluster_grid.silhouette_sqeuclidean(points, mllib) == pytest.approx(
+        kmeans.loc[4, "silhouette"], abs=TOLERANCE
     )
 
 
 @spark_tests
-def test_gmm_grid_log_likelihood_and_bic(spark) -> None:
-    points, truth = blobs(120, 3, seed=4, spread=0.7)
-    df = to_spark(spark, points, truth=truth.astype(int))
-    table = clustering.gmm_grid(df, "features", [2, 3, 4], seed=1, max_iter=30, n_bootstrap=1)
-    assert list(table.columns) == clustering.SELECTION_COLUMNS
-    assert table["log_likelihood"].notna().all()
-    expected_bic = -2 * table["log_likelihood"] + [
-        clustering.gmm_parameter_count(k, 3) * math.log(len(points)) for k in table["k"]
-    ]
-    np.testing.assert_allclose(table["bic"], expected_bic, rtol=1e-12)
-    assert int(table.loc[table["bic"].idxmin(), "k"]) == 3
-    assert clustering.select_k(table)[0] == 3
+def test_grid_samples_large_inputs_and_keeps_problems_apart(spark) -> None:
+    points, _ = blobs(400, 3, seed=4, spread=0.7)
+    df = to_spark(spark, points)
+    sample, n_rows = cluster_grid.sample_points(df, "features", sample_size=100, seed=1)
+    assert n_rows == 400 and 50 <= len(sample) <= 150
+    again, _ = cluster_grid.sample_points(df, "features", sample_size=100, seed=1)
+    np.testing.assert_array_equal(sample, again)
+    small, _ = blobs(80, 2, seed=9, spread=0.5)
+    settings = cluster_grid.GridSettings(seed=1, n_bootstrap=1)
+    table = cluster_grid.run_grid(spark, {"a": sample, "b": small}, [2, 3], settings, ["kmeans"])
+    assert table[["problem", "k"]].values.tolist() == [["a", 2], ["a", 3], ["b", 2], ["b", 3]]
+    assert table.groupby("problem")["n_rows"].first().to_dict() == {"a": len(sample), "b": 80}
+    assert int(table.loc[table["problem"] == "b"].sort_values("silhouette")["k"].iat[-1]) == 2

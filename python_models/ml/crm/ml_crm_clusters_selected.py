@@ -2,13 +2,15 @@
 
 One row per dataset per k: silhouette, Davies-Bouldin, Calinski-Harabasz, within-cluster sum of
 squares, mean and sd of the ARI over subsamples, whether k was selected (and why), and the
-features kept after correlation pruning. The clustering is the shared implementation of
-``marketing_analytics.ml.clustering``; ml_crm_customers_clusters refits the selected k.
+features kept after correlation pruning. The grid of every dataset is one Spark job
+(``marketing_analytics.ml.cluster_grid``, shared with the segmentation); ml_crm_customers_clusters
+refits the selected k with MLlib on every customer.
 """
 
 from pyspark.sql import functions as F  # noqa: N812
 
-from marketing_analytics.ml.clustering import kmeans_grid, select_k, standardize
+from marketing_analytics.ml.cluster_grid import GridSettings, run_grid, sample_points
+from marketing_analytics.ml.clustering import select_k, standardize
 from marketing_analytics.ml.crm import correlation_matrix, prune_correlated
 
 # Candidate features, in priority order for the correlation pruning.
@@ -50,29 +52,28 @@ def model(dbt, session):
     sample_fraction = float(dbt.config.get("sample_fraction"))
     min_stability = float(dbt.config.get("min_stability"))
     threshold = float(dbt.config.get("correlation_threshold"))
+    sample_size = int(dbt.config.get("sample_size"))
 
     customers = feature_frame(dbt.ref("dim_crm_customers"), CANDIDATE_FEATURES)
     datasets = sorted(row["dataset"] for row in customers.select("dataset").distinct().collect())
-    tables = []
+    problems, kept_features = {}, {}
     for dataset in datasets:
         rows = customers.where(F.col("dataset") == dataset).persist()
         kept = prune_correlated(correlation_matrix(rows, CANDIDATE_FEATURES), threshold)
-        scaled = standardize(rows, kept)
-        table = kmeans_grid(
-            scaled,
-            "features",
-            range(k_min, k_max + 1),
-            seed=seed,
-            n_bootstrap=n_bootstrap,
-            sample_fraction=sample_fraction,
-        )
+        problems[dataset], _ = sample_points(standardize(rows, kept), "features", sample_size, seed)
+        kept_features[dataset] = kept
+        rows.unpersist()
+    settings = GridSettings(seed=seed, n_bootstrap=n_bootstrap, sample_fraction=sample_fraction)
+    grid = run_grid(session, problems, range(k_min, k_max + 1), settings, algorithms=["kmeans"])
+    tables = []
+    for dataset in datasets:
+        table = grid[grid["problem"] == dataset].reset_index(drop=True)
         chosen, reason = select_k(table, min_stability)
         table["dataset"] = dataset
         table["is_selected"] = table["k"] == chosen
         table["selection_reason"] = reason
-        table["features_used"] = ",".join(kept)
+        table["features_used"] = ",".join(kept_features[dataset])
         tables.append(table)
-        rows.unpersist()
 
     columns = [
         ("dataset", "string"),

@@ -1,6 +1,7 @@
 """Credentials and connection manager of the ``sparkoss`` adapter."""
 
 import os
+import sys
 from dataclasses import dataclass
 
 from dbt.adapters.contracts.connection import Connection
@@ -11,6 +12,7 @@ from dbt.adapters.spark.connections import (
 )
 
 from marketing_analytics.java import ensure_java
+from marketing_analytics.spark_env import OPENBLAS_THREADS
 
 
 @dataclass
@@ -32,4 +34,8 @@ class SparkossConnectionManager(SparkConnectionManager):
             # Spark otherwise binds to the external interface when the
             # hostname resolves to loopback (the driver settings alone don't stop it).
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            os.environ.setdefault("OPENBLAS_NUM_THREADS", OPENBLAS_THREADS)
+            # Python workers (pandas UDFs of the Python models) run this interpreter,
+            # which has the project's packages, not whatever python3 is on PATH.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         return super().open(connection)

@@ -17,7 +17,7 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F  # noqa: N812
 
-from marketing_analytics.ml import clustering
+from marketing_analytics.ml import cluster_grid, clustering
 
 FEATURES_COL = "features"
 
@@ -109,44 +109,25 @@ def correlation_table(
 def selection_table(
     points: DataFrame,
     ks: Sequence[int],
-    seed: int,
-    kmeans_max_iter: int,
-    kmeans_tol: float,
-    gmm_max_iter: int,
-    gmm_tol: float,
-    n_bootstrap: int,
-    sample_fraction: float,
+    settings: cluster_grid.GridSettings,
+    sample_size: int,
     min_stability: float,
     feature_cols: Sequence[str],
-    gmm_n_bootstrap: int | None = None,
     feature_transform: str = "none",
     rule: str = "votes",
     silhouette_tolerance: float = 0.02,
 ) -> pd.DataFrame:
     """K-Means and GMM model-selection tables stacked, with the chosen k and the reason.
 
+    Both grids run as one Spark job (:func:`cluster_grid.selection_grid`).
     ``is_best_for_algorithm`` marks each algorithm's :func:`clustering.select_k` choice under
-    ``rule`` and ``silhouette_tolerance`` (its
-    ``selection_reason`` is filled); ``is_chosen`` marks the K-Means choice, the model whose
-    assignments are published. ``gmm_n_bootstrap`` (default ``n_bootstrap``) sets the GMM's
-    subsamples apart: GMM refits cost several times a K-Means refit.
+    ``rule`` and ``silhouette_tolerance`` (its ``selection_reason`` is filled); ``is_chosen``
+    marks the K-Means choice, the model whose assignments are published.
     """
+    grid = cluster_grid.selection_grid(points, FEATURES_COL, ks, settings, sample_size)
     tables = []
-    gmm_reps = n_bootstrap if gmm_n_bootstrap is None else gmm_n_bootstrap
-    for algorithm, grid, max_iter, tol, reps in (
-        ("kmeans", clustering.kmeans_grid, kmeans_max_iter, kmeans_tol, n_bootstrap),
-        ("gmm", clustering.gmm_grid, gmm_max_iter, gmm_tol, gmm_reps),
-    ):
-        table = grid(
-            points,
-            FEATURES_COL,
-            ks,
-            seed=seed,
-            max_iter=max_iter,
-            tol=tol,
-            n_bootstrap=reps,
-            sample_fraction=sample_fraction,
-        )
+    for algorithm in cluster_grid.ALGORITHMS:
+        table = grid[grid["algorithm"] == algorithm].reset_index(drop=True)
         best_k, reason = clustering.select_k(table, min_stability, rule, silhouette_tolerance)
         table["is_best_for_algorithm"] = table["k"] == best_k
         table["is_chosen"] = (table["k"] == best_k) & (algorithm == "kmeans")
@@ -156,7 +137,9 @@ def selection_table(
     result["features"] = ",".join(feature_cols)
     result["feature_transform"] = feature_transform
     is_kmeans = result["algorithm"] == "kmeans"
-    result["max_iter"] = [kmeans_max_iter if flag else gmm_max_iter for flag in is_kmeans]
-    result["tol"] = [kmeans_tol if flag else gmm_tol for flag in is_kmeans]
-    result["seed"] = seed
+    result["max_iter"] = [
+        settings.kmeans_max_iter if flag else settings.gmm_max_iter for flag in is_kmeans
+    ]
+    result["tol"] = [settings.kmeans_tol if flag else settings.gmm_tol for flag in is_kmeans]
+    result["seed"] = settings.seed
     return result
