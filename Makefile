@@ -21,9 +21,9 @@ EXPORT_FORMAT ?= parquet
 EXPORT_DIR ?= exports
 
 .PHONY: setup data build docs demo test test-fast lint format serve stop report clean \
-	docs-serve export browser bench bench-quick
+	docs-serve export browser blas bench bench-quick
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed blas
 
 # Reinstall only when the dependency pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -50,8 +50,9 @@ docs: setup
 demo: build docs report
 	@$(PY) -m marketing_analytics summary --docs-port $(DOCS_PORT) --thrift-port $(THRIFT_PORT)
 
+# The 15 slowest tests are listed at the end of every run (and of every CI log).
 test: setup lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow"
@@ -83,6 +84,15 @@ report: setup
 # The public marts as files for tools that read Parquet/CSV (no Spark either).
 export: setup
 	$(PY) -m marketing_analytics export --format $(EXPORT_FORMAT) --out $(EXPORT_DIR)
+
+# Native BLAS/LAPACK for MLlib (it falls back to Java BLAS without libblas.so.3):
+# the Debian OpenBLAS package when root, else a one-line hint.
+blas:
+	@if ldconfig -p 2>/dev/null | grep -q 'libblas\.so\.3 '; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libopenblas0-pthread >/dev/null; \
+	else echo "native BLAS missing (MLlib uses Java BLAS): install libopenblas0-pthread"; fi
 
 # Headless Chromium (Debian package) for the tests of the docs site and the report.
 browser:
