@@ -105,6 +105,31 @@ def thrift_server(project_build: DbtEnv) -> Iterator[servers.Server]:
 
 
 @pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """A small in-memory SparkSession (no Hive catalog, so no Derby metastore and no clash
+    with a build) for tests of the Python modules and SQL macros: one JVM for all of them."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    from marketing_analytics.spark_env import spark_environment
+
+    for key, value in spark_environment().items():
+        os.environ.setdefault(key, value)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark_warehouse")))
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
 def warehouse(thrift_server: servers.Server) -> Warehouse:
     return Warehouse(thrift_server.host, thrift_server.port)
 

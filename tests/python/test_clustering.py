@@ -1,12 +1,10 @@
 """The clustering modules (preparation, k grid, selection) agree with scikit-learn on small samples.
 
-The Spark tests use their own tiny in-memory SparkSession (``local[2]``, no Hive catalog, so no
-Derby metastore and no clash with a running build); the indices and the selection rule are
-tested without Spark.
+The Spark tests use the in-memory ``spark`` session of conftest.py; the indices and the selection
+rule are tested without Spark.
 """
 
 import math
-from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -23,30 +21,6 @@ from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from marketing_analytics.ml import cluster_grid, clustering
 
 TOLERANCE = 1e-6
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    import os
-
-    from pyspark.sql import SparkSession
-
-    from marketing_analytics.spark_env import spark_environment
-
-    for key, value in spark_environment().items():
-        os.environ.setdefault(key, value)
-    warehouse = tmp_path_factory.mktemp("clustering_warehouse")
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("test_clustering")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 def blobs(n: int, centers: int, seed: int, spread: float = 0.6) -> tuple[np.ndarray, np.ndarray]:
