@@ -97,6 +97,13 @@ def _bench(args: argparse.Namespace) -> int:
     return run(args, args.argv)
 
 
+def _nodes(args: argparse.Namespace) -> int:
+    from marketing_analytics.bench.nodes import report
+
+    print(report(args.run_results, args.top))
+    return 0
+
+
 def _summary(args: argparse.Namespace) -> int:
     """Where the marts are and how to look at them (after a build)."""
     manifest = json.loads((args.target / "manifest.json").read_text())
@@ -255,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(bench)
     bench.set_defaults(handler=_bench)
 
+    nodes = commands.add_parser("nodes", help="the slowest nodes of a dbt run (run_results.json)")
+    nodes.add_argument("run_results", nargs="?", type=Path, default=Path("target/run_results.json"))
+    nodes.add_argument("--top", type=int, default=10)
+    nodes.set_defaults(handler=_nodes)
     stop = commands.add_parser("stop", help="stop the servers started by this project")
     stop.set_defaults(handler=_stop)
     return parser

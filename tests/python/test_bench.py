@@ -1,5 +1,6 @@
 """The benchmark's grid SQL, checksum and ratios (fast: DuckDB on a hand-made company)."""
 
+import json
 import math
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -271,3 +272,27 @@ def test_targets_and_table_from_a_hand_made_report() -> None:
     assert "Why the unmet targets" not in table
     report["targets"][0]["met"] = False
     assert "Why the unmet targets" in markdown(report)
+
+
+def test_node_report_sums_per_type_and_lists_the_slowest(tmp_path: Path) -> None:
+    from marketing_analytics.bench.nodes import report
+
+    results = {
+        "elapsed_time": 12.5,
+        "args": {"invocation_command": "dbt build --vars {}"},
+        "results": [
+            {"unique_id": "model.p.stg_a", "execution_time": 2.0},
+            {"unique_id": "model.p.ml_b", "execution_time": 7.5},
+            {"unique_id": "test.p.not_null_stg_a.1a2b", "execution_time": 0.25},
+            {"unique_id": "test.p.unique_stg_a_id.3c4d", "execution_time": 0.5},
+        ],
+    }
+    path = tmp_path / "run_results.json"
+    path.write_text(json.dumps(results))
+    lines = report(path, top=2).splitlines()
+    assert lines[0].endswith("dbt build --vars, 12.5 s elapsed")
+    assert "model       2 nodes      9.5 s" in lines[1]
+    assert "test        2 nodes      0.8 s" in lines[2]
+    assert lines[4].split() == ["7.50", "s", "model", "ml_b"]
+    assert lines[5].split() == ["2.00", "s", "model", "stg_a"]
+    assert len(lines) == 6

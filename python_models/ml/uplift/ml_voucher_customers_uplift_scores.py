@@ -74,5 +74,11 @@ def model(dbt, session):
         *FEATURES,
     )
     population = experiment.unionByName(campaign).withColumn("label", sf.col("outcome_value"))
-    settings = LearnerSettings(features=FEATURES, max_iter=max_iter, num_trees=num_trees, seed=seed)
-    return fit_and_score_learners(population.cache(), settings, "synthetic", "converted")
+    settings = LearnerSettings(
+        features=FEATURES,
+        max_iter=max_iter,
+        num_trees=num_trees,
+        seed=seed,
+        partitions=int(dbt.config.get("fit_partitions")),
+    )
+    return fit_and_score_learners(population, settings, "synthetic", "converted")

@@ -157,6 +157,9 @@ class LearnerSettings:
     reg_param: float = 0.005
     seed: int = 42
     t_classifier: str = "random_forest"
+    # A small table is one file, so one partition and one core: MLlib's forest jobs are
+    # CPU-bound, so the units are spread over this many partitions (by unit id, deterministic).
+    partitions: int = 4
 
 
 def _positive_probability(column: str) -> Column:
@@ -332,6 +335,7 @@ def fit_and_score_learners(
     """
     from pyspark.sql import functions as sf
 
+    population = population.repartition(settings.partitions, "customer_id").cache()
     train = population.where(sf.col("split") == "train")
     t_scored = score_t_learner(fit_t_learner(train, settings), population, settings).cache()
     s_scored = score_s_learner(fit_s_learner(train, settings), population, settings)

@@ -39,6 +39,7 @@ def model(dbt, session):
         features=FEATURES,
         max_iter=int(dbt.config.get("max_iter")),
         num_trees=int(dbt.config.get("num_trees")),
+        partitions=int(dbt.config.get("fit_partitions")),
         seed=seed,
         # Five behaviour columns and a weak effect: a logistic regression per arm ranks the
         # holdout better than a forest (Qini ~0.003 against ~0.001 in 5 random splits).
@@ -63,4 +64,4 @@ def model(dbt, session):
         *FEATURES,
     )
     population = experiment.unionByName(campaign).withColumn("label", sf.col("outcome_value"))
-    return fit_and_score_learners(population.cache(), settings, "artea", "any_transaction")
+    return fit_and_score_learners(population, settings, "artea", "any_transaction")

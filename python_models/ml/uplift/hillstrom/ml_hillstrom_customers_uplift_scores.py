@@ -28,6 +28,7 @@ def model(dbt, session):
         features=FEATURES,
         max_iter=int(dbt.config.get("max_iter")),
         num_trees=int(dbt.config.get("num_trees")),
+        partitions=int(dbt.config.get("fit_partitions")),
         seed=seed,
     )
     customers = (
