@@ -296,3 +296,14 @@ def test_node_report_sums_per_type_and_lists_the_slowest(tmp_path: Path) -> None
     assert lines[4].split() == ["7.50", "s", "model", "ml_b"]
     assert lines[5].split() == ["2.00", "s", "model", "stg_a"]
     assert len(lines) == 6
+
+
+def test_grid_benchmark_keeps_the_hand_measured_sections(tmp_path: Path) -> None:
+    from marketing_analytics.bench.runner import KEPT_MARKER, kept_sections
+
+    path = tmp_path / "benchmarks.md"
+    assert kept_sections(path) == ""
+    path.write_text("# old grid tables\n")
+    assert kept_sections(path) == ""
+    path.write_text(f"# old grid tables\n\n{KEPT_MARKER}\n## Demo build\nfigures\n")
+    assert kept_sections(path) == f"\n{KEPT_MARKER}\n## Demo build\nfigures\n"

@@ -440,6 +440,19 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+KEPT_MARKER = "<!-- measured by hand below: kept when the grid benchmark rewrites this file -->"
+
+
+def kept_sections(md_path: Path) -> str:
+    """What follows :data:`KEPT_MARKER` in the existing file (the pipeline's and the test
+    suite's measurements), with the marker; empty when there is none."""
+    if not md_path.exists():
+        return ""
+    text = md_path.read_text()
+    at = text.find(KEPT_MARKER)
+    return "" if at < 0 else "\n" + text[at:]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--customers", type=int, nargs="+", default=list(DEFAULT_SIZES), help="sizes N"
@@ -476,6 +489,6 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     report["total_minutes"] = round((time.time() - started) / 60, 1)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    md_path.write_text(markdown(report))
+    md_path.write_text(markdown(report) + kept_sections(md_path))
     print(f"wrote {json_path} and {md_path} ({report['total_minutes']} min)")
     return 0 if all(size["identical"] for size in report["sizes"]) else 1
