@@ -208,7 +208,9 @@ def test_grid_prefers_planted_k_and_mllib_refit_gives_the_same_partition(spark) 
     points, truth = blobs(160, 4, seed=11, spread=0.8)
     df = to_spark(spark, points, truth=truth.astype(int))
     settings = cluster_grid.GridSettings(seed=3, n_bootstrap=2, gmm_n_bootstrap=1)
-    table = cluster_grid.selection_grid(df, "features", [2, 3, 4, 5], settings, sample_size=1000)
+    table = cluster_grid.selection_grid(
+        df, "features", "row_id", [2, 3, 4, 5], settings, sample_size=1000
+    )
     assert list(table.columns) == cluster_grid.SELECTION_COLUMNS
     assert table["algorithm"].tolist() == ["kmeans"] * 4 + ["gmm"] * 4
     assert table["k"].tolist() == [2, 3, 4, 5] * 2
@@ -243,10 +245,13 @@ def test_grid_prefers_planted_k_and_mllib_refit_gives_the_same_partition(spark) 
 def test_grid_samples_large_inputs_and_keeps_problems_apart(spark) -> None:
     points, _ = blobs(400, 3, seed=4, spread=0.7)
     df = to_spark(spark, points)
-    sample, n_rows = cluster_grid.sample_points(df, "features", sample_size=100, seed=1)
+    sample, n_rows = cluster_grid.sample_points(df, "features", "row_id", 100, seed=1)
     assert n_rows == 400 and 50 <= len(sample) <= 150
-    again, _ = cluster_grid.sample_points(df, "features", sample_size=100, seed=1)
+    # The same rows in the same order however the input is partitioned.
+    again, _ = cluster_grid.sample_points(df.repartition(3), "features", "row_id", 100, seed=1)
     np.testing.assert_array_equal(sample, again)
+    everything, _ = cluster_grid.sample_points(df.repartition(3), "features", "row_id", 400, 1)
+    np.testing.assert_array_equal(everything, points)
     small, _ = blobs(80, 2, seed=9, spread=0.5)
     settings = cluster_grid.GridSettings(seed=1, n_bootstrap=1)
     table = cluster_grid.run_grid(spark, {"a": sample, "b": small}, [2, 3], settings, ["kmeans"])

@@ -60,7 +60,9 @@ def model(dbt, session):
     for dataset in datasets:
         rows = customers.where(F.col("dataset") == dataset).persist()
         kept = prune_correlated(correlation_matrix(rows, CANDIDATE_FEATURES), threshold)
-        problems[dataset], _ = sample_points(standardize(rows, kept), "features", sample_size, seed)
+        problems[dataset], _ = sample_points(
+            standardize(rows, kept), "features", "customer_id", sample_size, seed
+        )
         kept_features[dataset] = kept
         rows.unpersist()
     settings = GridSettings(seed=seed, n_bootstrap=n_bootstrap, sample_fraction=sample_fraction)

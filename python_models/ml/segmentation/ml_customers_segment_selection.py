@@ -16,9 +16,8 @@ def model(dbt, session):
     features = segmentation.config_list(dbt.config.get("cluster_features"))
     transform = dbt.config.get("feature_transform")
     k_grid = segmentation.config_list(dbt.config.get("k_grid"))
-    points = segmentation.scaled_features(
-        customers, dbt.config.get("id_column"), features, transform
-    )
+    id_column = dbt.config.get("id_column")
+    points = segmentation.scaled_features(customers, id_column, features, transform)
     settings = cluster_grid.GridSettings(
         seed=int(value(dbt.config.get("seed"))),
         kmeans_max_iter=int(value(dbt.config.get("kmeans_max_iter"))),
@@ -31,6 +30,7 @@ def model(dbt, session):
     )
     table = segmentation.selection_table(
         points,
+        id_column,
         ks=[int(k) for k in k_grid],
         settings=settings,
         sample_size=int(value(dbt.config.get("sample_size"))),

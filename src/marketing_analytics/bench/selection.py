@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     prepared = time.perf_counter() - started
     settings = cluster_grid.GridSettings(seed=args.seed)
     started = time.perf_counter()
-    table = cluster_grid.selection_grid(scaled, "features", range(2, 9), settings, args.sample_size)
+    table = cluster_grid.selection_grid(
+        scaled, "features", "id", range(2, 9), settings, args.sample_size
+    )
     grid = time.perf_counter() - started
     kmeans = table[table["algorithm"] == "kmeans"].reset_index(drop=True)
     chosen, _ = clustering.select_k(kmeans, 0.8, "stable_near_best", 0.03)

@@ -198,20 +198,28 @@ def fit_cell(algorithm: str, k: int, points: np.ndarray, settings: GridSettings)
 
 
 def sample_points(
-    df: DataFrame, features_col: str, sample_size: int, seed: int
+    df: DataFrame, features_col: str, id_col: str, sample_size: int, seed: int
 ) -> tuple[np.ndarray, int]:
-    """The rows the grid fits on (all of them, or a seeded sample of about ``sample_size``) as a
-    numpy matrix, and the number of rows of ``df``."""
+    """The rows the grid fits on, as a numpy matrix ordered by ``id_col``, and the number of
+    rows of ``df``.
+
+    All rows up to ``sample_size``, else about ``sample_size`` of them chosen by a seeded hash
+    of the id. Neither the choice nor the order depends on how ``df`` is partitioned, so the
+    grid's fits are the same on a laptop and on a cluster (scikit-learn's initialisations
+    depend on the row order).
+    """
     if sample_size < 2:
         raise ValueError(f"sample_size must be at least 2, got {sample_size}")
     n_rows = df.count()
     if n_rows == 0:
         raise ValueError("cannot cluster an empty DataFrame")
-    vectors = df.select(vector_to_array(F.col(features_col)).alias("x"))
+    rows = df.select(F.col(id_col), vector_to_array(F.col(features_col)).alias("x"))
     if n_rows > sample_size:
-        vectors = vectors.sample(withReplacement=False, fraction=sample_size / n_rows, seed=seed)
-    points = np.array(vectors.toPandas()["x"].tolist(), dtype=float)
-    return points, n_rows
+        buckets = 1_000_000
+        bucket = F.pmod(F.xxhash64(F.col(id_col), F.lit(seed)), F.lit(buckets))
+        rows = rows.where(bucket < F.lit(int(buckets * sample_size / n_rows)))
+    local = rows.orderBy(id_col).toPandas()
+    return np.array(local["x"].tolist(), dtype=float), n_rows
 
 
 def run_grid(
@@ -263,6 +271,7 @@ def run_grid(
 def selection_grid(
     df: DataFrame,
     features_col: str,
+    id_col: str,
     ks: Sequence[int],
     settings: GridSettings,
     sample_size: int,
@@ -273,7 +282,7 @@ def selection_grid(
     The cells fit on :func:`sample_points` (``n_rows`` counts the rows fitted; with more rows
     than ``sample_size`` the log says how many were sampled from how many).
     """
-    points, n_rows = sample_points(df, features_col, sample_size, settings.seed)
+    points, n_rows = sample_points(df, features_col, id_col, sample_size, settings.seed)
     if len(points) < n_rows:
         log(f"k grid: a seeded sample of {len(points):,} of {n_rows:,} rows")
     table = run_grid(df.sparkSession, {"points": points}, ks, settings, algorithms)

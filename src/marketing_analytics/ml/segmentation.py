@@ -108,6 +108,7 @@ def correlation_table(
 
 def selection_table(
     points: DataFrame,
+    id_col: str,
     ks: Sequence[int],
     settings: cluster_grid.GridSettings,
     sample_size: int,
@@ -119,12 +120,13 @@ def selection_table(
 ) -> pd.DataFrame:
     """K-Means and GMM model-selection tables stacked, with the chosen k and the reason.
 
-    Both grids run as one Spark job (:func:`cluster_grid.selection_grid`).
+    ``points`` is the output of :func:`scaled_features` (``id_col`` and the feature vector). Both
+    grids run as one Spark job (:func:`cluster_grid.selection_grid`).
     ``is_best_for_algorithm`` marks each algorithm's :func:`clustering.select_k` choice under
     ``rule`` and ``silhouette_tolerance`` (its ``selection_reason`` is filled); ``is_chosen``
     marks the K-Means choice, the model whose assignments are published.
     """
-    grid = cluster_grid.selection_grid(points, FEATURES_COL, ks, settings, sample_size)
+    grid = cluster_grid.selection_grid(points, FEATURES_COL, id_col, ks, settings, sample_size)
     tables = []
     for algorithm in cluster_grid.ALGORITHMS:
         table = grid[grid["algorithm"] == algorithm].reset_index(drop=True)
