@@ -232,7 +232,8 @@ def run_grid(
     """Every (problem, algorithm, k) cell as one task of one Spark job.
 
     ``problems`` maps a name (e.g. a dataset) to its points. Returns the selection table with a
-    ``problem`` column, in problem / algorithm / k order. Logs the grid's size and time.
+    ``problem`` column, sorted by problem name, then algorithm (in ``algorithms``' order), then
+    k. Logs the grid's size and time.
     """
     cells = [(name, algorithm, int(k)) for name in problems for algorithm in algorithms for k in ks]
     # The costliest cells first, so that two cores (or executors) finish together.
