@@ -9,6 +9,7 @@ import jinja2
 import pyspark
 import yaml
 
+from marketing_analytics.class_archive import with_archive
 from marketing_analytics.java import ensure_java
 
 SPARK_HOME = Path(pyspark.__file__).parent
@@ -58,4 +59,6 @@ def profile_spark_conf(
     text = (profiles_dir / "profiles.yml").read_text()
     rendered = jinja2.Template(text).render(env_var=env_var)
     outputs = yaml.safe_load(rendered)["marketing_analytics"]["outputs"]
-    return {key: str(value) for key, value in outputs[target]["server_side_parameters"].items()}
+    conf = {key: str(value) for key, value in outputs[target]["server_side_parameters"].items()}
+    # Servers started from these settings map Spark's classes from the archive too.
+    return conf if "spark.remote" in conf else with_archive(conf)

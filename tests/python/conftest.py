@@ -112,6 +112,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
 
     from pyspark.sql import SparkSession
 
+    from marketing_analytics.class_archive import java_options
     from marketing_analytics.spark_env import spark_environment
 
     for key, value in spark_environment().items():
@@ -123,6 +124,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark_warehouse")))
         .config("spark.driver.memory", "1g")
+        .config("spark.driver.extraJavaOptions", java_options())
         .getOrCreate()
     )
     yield session

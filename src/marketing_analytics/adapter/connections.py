@@ -11,6 +11,7 @@ from dbt.adapters.spark.connections import (
     SparkCredentials,
 )
 
+from marketing_analytics.class_archive import with_archive
 from marketing_analytics.java import ensure_java
 from marketing_analytics.spark_env import OPENBLAS_THREADS
 
@@ -38,4 +39,8 @@ class SparkossConnectionManager(SparkConnectionManager):
             # Python workers (pandas UDFs of the Python models) run this interpreter,
             # which has the project's packages, not whatever python3 is on PATH.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            parameters = connection.credentials.server_side_parameters
+            if "spark.remote" not in parameters:
+                # The embedded JVM maps Spark's classes from the archive of `make setup`.
+                parameters.update(with_archive(parameters))
         return super().open(connection)
