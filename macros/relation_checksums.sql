@@ -14,17 +14,28 @@
     {% if execute and var('log_checksums', false) %}
         {% set schemas = schemas or var('checksum_schemas', ['staging', 'intermediate', 'marts', 'ml']) %}
         {% set existing = run_query('show schemas').columns[0].values() | map('lower') | list %}
-        {% set checksums = {} %}
+        {% set relations = [] %}
         {% for schema in schemas if schema | lower in existing %}
             {% set tables = run_query('show tables in ' ~ validated_identifier(schema)) %}
             {% for row in tables if not row['isTemporary'] %}
-                {% set relation = validated_identifier(schema) ~ '.' ~ validated_identifier(row['tableName']) %}
-                {% set result = run_query(
-                    'select count(*), cast(coalesce(sum(cast(xxhash64(*) as decimal(38, 0))), 0) as string) from '
-                    ~ relation) %}
-                {% do checksums.update({relation: [result.rows[0][0] | int, result.rows[0][1]]}) %}
+                {% do relations.append(validated_identifier(schema) ~ '.' ~ validated_identifier(row['tableName'])) %}
             {% endfor %}
         {% endfor %}
+        {#- One query for all tables: one Spark job per table costs ~0.4 s each. -#}
+        {% set checksums = {} %}
+        {% if relations %}
+            {% set queries = [] %}
+            {% for relation in relations %}
+                {% do queries.append(
+                    "select '" ~ relation ~ "' as relation, count(*) as row_count, "
+                    ~ "cast(coalesce(sum(cast(xxhash64(*) as decimal(38, 0))), 0) as string) as checksum from "
+                    ~ relation) %}
+            {% endfor %}
+            {% set result = run_query(queries | join('\nunion all\n')) %}
+            {% for row in result.rows %}
+                {% do checksums.update({row[0]: [row[1] | int, row[2]]}) %}
+            {% endfor %}
+        {% endif %}
         {{ log('RELATION_CHECKSUMS ' ~ label ~ ' ' ~ tojson(checksums, sort_keys=true), info=true) }}
     {% endif %}
 {% endmacro %}
