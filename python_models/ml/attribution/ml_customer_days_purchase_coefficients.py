@@ -34,6 +34,7 @@ def model(dbt, session):
     names = list(DRIVER_FEATURES)
 
     grid = dbt.ref("fct_customer_day_features").select(
+        "customer_id",
         "calendar_date",
         sf.col("is_purchase_day").cast("double").alias("label"),
         *[sf.col(name).cast("double").alias(name) for name in names],
@@ -45,10 +46,12 @@ def model(dbt, session):
         *[sf.stddev_pop(name).alias(f"sd_{name}") for name in names],
     ).first()
 
-    # Case-control sample: every purchase day and a seeded share of the other days.
-    sample = train.where("label = 1").unionByName(
-        train.where("label = 0").sample(fraction=sample_rate, seed=seed)
-    )
+    # Case-control sample: every purchase day and a seeded share of the other days, chosen
+    # by a hash of (customer, day) so that the sample does not depend on the partitioning.
+    draw = sf.pmod(sf.xxhash64("customer_id", "calendar_date", sf.lit(seed)), sf.lit(1_000_000))
+    sample = train.where(
+        (sf.col("label") == 1) | (draw < sf.lit(round(sample_rate * 1_000_000)))
+    ).drop("customer_id")
     sample = VectorAssembler(inputCols=names, outputCol="features").transform(sample).cache()
     sample_rate_observed = sample.agg(sf.avg("label")).first()[0]
     fit = LogisticRegression(
