@@ -6,17 +6,17 @@ with 1 core and 1 GB each) and a Spark Connect server submitting to it run on
 test checks that the executors on both workers ran tasks and that every table of
 the build equals the same build on the embedded Spark.
 
-Why its own two builds (not the session ``project_build``): the cluster build
-must see the same company as the reference, and building the 3,000-customer
-session company again on two 1-core executors would take far longer than a tiny
-company built twice.
+The company and the reference are those of ``broken_company_build`` (the tiny
+company with every bad-input case planted, built once on the embedded Spark for the
+reliability tests): the cluster build adds one build, and the bad rows must be
+rejected identically on a cluster. Building the 3,000-customer session company
+again on two 1-core executors would take far longer.
 """
 
 import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,18 +24,15 @@ import numpy as np
 import pandas as pd
 import pyarrow.dataset as pads
 import pytest
-from conftest import company_vars, free_port
+from conftest import free_port
 from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
 
 from marketing_analytics import servers
-from marketing_analytics.generator import GeneratorParams, generate
 from marketing_analytics.spark_env import profile_spark_conf
 
 pytestmark = pytest.mark.slow
 
-TINY_COMPANY = GeneratorParams(
-    customers=300, days=120, seed=11, out=Path("unused"), start_date=date(2025, 1, 1)
-)
+
 WORKERS = ("worker-1", "worker-2")
 # SQL models must give the same rows; doubles may differ in the last bits when
 # a sum's order changes with the partitioning. Models computed from a Python
@@ -51,22 +48,6 @@ class Cluster:
     connect_url: str
     state: Path
     env: DbtEnv
-
-
-@pytest.fixture(scope="module")
-def tiny_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("tiny_company")
-    generate(GeneratorParams(**{**TINY_COMPANY.__dict__, "out": out}))
-    return out
-
-
-@pytest.fixture(scope="module")
-def local_build(tiny_company: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtEnv:
-    """The reference: the same company built on the embedded Spark (``local`` target)."""
-    root = tmp_path_factory.mktemp("local_build")
-    dbt_env = DbtEnv(root / "spark", root / "target")
-    run_dbt(["build"], dbt_env, company_vars(tiny_company), SPARK_DRIVER_MEMORY="1g")
-    return dbt_env
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +94,12 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
 
 
 @pytest.fixture(scope="module")
-def cluster_build(local_build: DbtEnv, spark_cluster: Cluster, tiny_company: Path) -> Cluster:
+def cluster_build(broken_company_build, spark_cluster: Cluster) -> Cluster:
     client = DbtEnv(spark_cluster.state.parent / "client", spark_cluster.env.target_dir)
     run_dbt(
         ["build"],
         client,
-        company_vars(tiny_company),
+        broken_company_build.dbt_vars,
         DBT_TARGET="connect",
         SPARK_CONNECT_URL=spark_cluster.connect_url,
     )
@@ -221,7 +202,8 @@ def assert_same_rows(left: pd.DataFrame, right: pd.DataFrame, rtol: float, atol:
         ), column
 
 
-def test_every_table_equals_the_local_build(cluster_build: Cluster, local_build: DbtEnv) -> None:
+def test_every_table_equals_the_local_build(cluster_build: Cluster, broken_company_build) -> None:
+    local_build = broken_company_build.dbt_env
     tables = built_tables(cluster_build.env.target_dir)
     local_tables = built_tables(local_build.target_dir)
     assert set(tables) == set(local_tables)
