@@ -1,11 +1,13 @@
 """dbt Python models (MLlib, statsmodels) run under plain ``dbt build`` on open-source
 Spark: in the embedded session and through a Spark Connect server."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from conftest import free_port
-from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
+from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt, run_results
 
 from marketing_analytics import servers
 from marketing_analytics.spark_env import profile_spark_conf
@@ -23,16 +25,34 @@ def build_fixture_project(dbt_env: DbtEnv, **env: str) -> str:
     return result.stdout
 
 
+@dataclass(frozen=True)
+class EmbeddedBuild:
+    returncode: int
+    stdout: str
+    run_results: dict
+
+
 @pytest.fixture(scope="module")
 def embedded_build(tmp_path_factory: pytest.TempPathFactory):
     """One embedded build with the planted broken model: the good models and the
     closed-form tests must pass beside it (one JVM for both tests below)."""
     root = tmp_path_factory.mktemp("embedded")
-    return run_dbt(
+    dbt_env = DbtEnv(root / "spark", root / "target")
+    result = run_dbt(
         ["build", *PROFILES, "--vars", "{include_broken_model: true}"],
-        DbtEnv(root / "spark", root / "target"),
+        dbt_env,
         project_dir=FIXTURE_PROJECT,
         check=False,
+    )
+    return EmbeddedBuild(result.returncode, result.stdout, run_results(dbt_env))
+
+
+def execute_interval(results: dict, model: str) -> tuple[datetime, datetime]:
+    (result,) = [r for r in results["results"] if r["unique_id"].endswith(f".{model}")]
+    (timing,) = [t for t in result["timing"] if t["name"] == "execute"]
+    return (
+        datetime.fromisoformat(timing["started_at"].replace("Z", "+00:00")),
+        datetime.fromisoformat(timing["completed_at"].replace("Z", "+00:00")),
     )
 
 
@@ -43,6 +63,14 @@ def test_python_models_build_in_embedded_spark(embedded_build) -> None:
     # The singular tests compare the OLS and MLlib outputs with closed forms; the one
     # error is the planted model.
     assert "PASS=5" in out and "ERROR=1" in out, out
+
+
+def test_python_models_run_at_once_on_one_session(embedded_build) -> None:
+    # The local target's threads run the two models (both children of `points`) side by
+    # side on the one SparkSession; both still match their closed forms (test above).
+    ols = execute_interval(embedded_build.run_results, "ml_points_ols")
+    mllib = execute_interval(embedded_build.run_results, "ml_points_mllib")
+    assert ols[0] < mllib[1] and mllib[0] < ols[1], (ols, mllib)
 
 
 def test_python_model_error_shows_model_traceback(embedded_build) -> None:
