@@ -27,6 +27,12 @@ TEST_COMPANY = GeneratorParams(
 )
 
 
+# Scorecard rows that are documented as off their reference (README, Attribution): the daily
+# purchase model leaves out the latent segment, so its e-mail coefficient sits above the
+# planted one. test_attribution checks that bias; the "all consistent" checks skip the row.
+DOCUMENTED_BIAS = {("attribution", "purchase_model_email_coefficient")}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
