@@ -1,6 +1,7 @@
 """The dbt docs site: served on 127.0.0.1 by PID, and its lineage graph, rendered client-side
 by the site's JavaScript (cytoscape), shows a mart's upstream models in headless Chromium."""
 
+import contextlib
 import json
 import os
 import socket
@@ -143,9 +144,14 @@ def test_lineage_graph_of_a_mart_shows_its_upstream_models(project_build, tmp_pa
                 "   return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;"
                 " }).length }; })()"
             )
-            selection = browser.evaluate(
-                "Array.from(document.querySelectorAll('input')).map(i => i.value)"
-            )
+            inputs = "Array.from(document.querySelectorAll('input'))"
+            # The selector box is filled by the graph's controller after the layout (seen
+            # empty once, under load): wait for it; the assertion below judges.
+            with contextlib.suppress(TimeoutError):
+                browser.wait_for(
+                    f"{inputs}.some(i => i.value === '+fct_validation_scorecard+')", timeout=30
+                )
+            selection = browser.evaluate(f"{inputs}.map(i => i.value)")
             shot = browser.screenshot(tmp_path / "lineage.png")
         print(f"lineage screenshot: {shot}")
         visible = set(graph["nodes"])

@@ -39,7 +39,7 @@ def embedded_build(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("embedded")
     dbt_env = DbtEnv(root / "spark", root / "target")
     result = run_dbt(
-        ["build", *PROFILES, "--vars", "{include_broken_model: true}"],
+        ["build", *PROFILES, "--threads", "4", "--vars", "{include_broken_model: true}"],
         dbt_env,
         project_dir=FIXTURE_PROJECT,
         check=False,
@@ -66,8 +66,8 @@ def test_python_models_build_in_embedded_spark(embedded_build) -> None:
 
 
 def test_python_models_run_at_once_on_one_session(embedded_build) -> None:
-    # The local target's threads run the two models (both children of `points`) side by
-    # side on the one SparkSession; both still match their closed forms (test above).
+    # With --threads 4 the two models (both children of `points`) run side by side on the
+    # one SparkSession; both still match their closed forms (test above).
     ols = execute_interval(embedded_build.run_results, "ml_points_ols")
     mllib = execute_interval(embedded_build.run_results, "ml_points_mllib")
     assert ols[0] < mllib[1] and mllib[0] < ols[1], (ols, mllib)
