@@ -1,7 +1,6 @@
 """The dbt docs site: served on 127.0.0.1 by PID, and its lineage graph, rendered client-side
 by the site's JavaScript (cytoscape), shows a mart's upstream models in headless Chromium."""
 
-import contextlib
 import json
 import os
 import socket
@@ -122,6 +121,11 @@ def test_lineage_graph_of_a_mart_shows_its_upstream_models(project_build, tmp_pa
             browser.navigate(f"http://127.0.0.1:{server.port}/#!/model/{MART}")
             launcher = "document.querySelector('[ng-click=\"onLauncherClick()\"]')"
             browser.wait_for(f"!!{launcher}")
+            inputs = "Array.from(document.querySelectorAll('input'))"
+            selected = f"{inputs}.some(i => i.value === '+fct_validation_scorecard+')"
+            # The model page fills the graph's selector box; a click on the graph before
+            # that (seen with Chromium 156.0.8078.114) opens the whole DAG unselected.
+            browser.wait_for(selected)
             browser.evaluate(f"{launcher}.click()")
             expand = "document.querySelector('[ng-click=\"showExpanded()\"]')"
             # The expanded graph selects +model+ and lays it out full screen; the
@@ -144,13 +148,6 @@ def test_lineage_graph_of_a_mart_shows_its_upstream_models(project_build, tmp_pa
                 "   return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;"
                 " }).length }; })()"
             )
-            inputs = "Array.from(document.querySelectorAll('input'))"
-            # The selector box is filled by the graph's controller after the layout (seen
-            # empty once, under load): wait for it; the assertion below judges.
-            with contextlib.suppress(TimeoutError):
-                browser.wait_for(
-                    f"{inputs}.some(i => i.value === '+fct_validation_scorecard+')", timeout=30
-                )
             selection = browser.evaluate(f"{inputs}.map(i => i.value)")
             shot = browser.screenshot(tmp_path / "lineage.png")
         print(f"lineage screenshot: {shot}")
