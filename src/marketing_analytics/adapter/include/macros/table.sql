@@ -13,8 +13,9 @@
 
     A reader sees the old table until the first rename and the new one after
     the second: the only window without the table is between the two renames
-    (two metastore calls, milliseconds; Spark has no atomic swap of two
-    Parquet tables). A run killed before the swap leaves the old table in
+    (a metastore call and a directory move; Spark has no atomic swap of two
+    Parquet tables). Short, but not negligible: with four threads swapping at
+    once, a SIGKILL in the kill test caught two tables there (docs/benchmarks.md). A run killed before the swap leaves the old table in
     place; one killed between the renames leaves `<name>__dbt_backup` (the
     old data) until the next run rebuilds the table.
 
