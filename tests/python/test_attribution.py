@@ -304,7 +304,7 @@ def test_sampled_fit_recovers_the_full_grid_fit(warehouse, project_build) -> Non
     from marketing_analytics.ml.attribution import DRIVER_FEATURES
 
     coefficients = warehouse.query(
-        "select term, coefficient, ci_lower, ci_upper "
+        "select term, coefficient, ci_lower, ci_upper, training_customer_days "
         "from ml.ml_customer_days_purchase_coefficients"
     ).set_index("term")
     grid = pd.read_parquet(
@@ -314,6 +314,8 @@ def test_sampled_fit_recovers_the_full_grid_fit(warehouse, project_build) -> Non
     test_days = 60  # var attribution_test_days
     split = grid.calendar_date.max() - pd.Timedelta(days=test_days - 1)
     train = grid[grid.calendar_date < split]
+    # The same training days as the model's (a changed test_days var would show here).
+    assert len(train) == coefficients.training_customer_days.iloc[0]
     features = sm.add_constant(train[list(DRIVER_FEATURES)].astype(float))
     full = sm.Logit(train.is_purchase_day.astype(float), features).fit(disp=0)
     # The intercept too: the prior correction undoes the sample's purchase-day share.

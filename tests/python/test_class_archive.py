@@ -1,5 +1,6 @@
 """The class archive of ``make setup``: used by the Spark JVMs when it exists, harmless when not."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,14 @@ def test_the_session_jvm_maps_the_archive(spark) -> None:
         jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
     )
     assert f"-XX:SharedArchiveFile={Path(path)}" in arguments
-    # "sharing": class data sharing is on in this JVM (it is off when the archive is unusable
-    # and no base archive is mapped either).
-    assert "sharing" in jvm.java.lang.System.getProperty("java.vm.info")
+    # -Xshare:on refuses to start unless the archive maps: the session's own Java and
+    # classpath accept it, another classpath does not (so the check can fail).
+    java = Path(jvm.java.lang.System.getProperty("java.home")) / "bin" / "java"
+    classpath = jvm.java.lang.System.getProperty("java.class.path")
+
+    def starts(classpath: str) -> bool:
+        command = [str(java), "-Xshare:on", f"-XX:SharedArchiveFile={path}", "-cp", classpath]
+        return subprocess.run([*command, "-version"], capture_output=True).returncode == 0
+
+    assert starts(classpath)
+    assert not starts(str(path.parent))
