@@ -64,35 +64,37 @@ WARM_UP = [
 ]
 
 
-def create(path: Path | None = None) -> Path | None:
-    """Dump the classes of a representative Spark + Hive session into the archive."""
-    from pyspark import SparkContext
+def scratch_hive_session(work: str, java_options: str = ""):
+    """A Hive-enabled local session whose warehouse and Derby metastore live in ``work``."""
     from pyspark.sql import SparkSession
 
     from marketing_analytics.spark_env import spark_environment
 
+    os.environ.update(spark_environment())
+    return (
+        SparkSession.builder.master("local[2]")
+        .enableHiveSupport()
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.warehouse.dir", f"{work}/warehouse")
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
+        )
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={work} {java_options}")
+        .getOrCreate()
+    )
+
+
+def create(path: Path | None = None) -> Path | None:
+    """Dump the classes of a representative Spark + Hive session into the archive."""
+    from pyspark import SparkContext
+
     path = path or archive_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.environ.update(spark_environment())
     with tempfile.TemporaryDirectory() as work:
         partial = path.with_suffix(f".{os.getpid()}.partial")
-        spark = (
-            SparkSession.builder.master("local[2]")
-            .appName("class archive")
-            .enableHiveSupport()
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.warehouse.dir", f"{work}/warehouse")
-            .config(
-                "spark.hadoop.javax.jdo.option.ConnectionURL",
-                f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
-            )
-            .config(
-                "spark.driver.extraJavaOptions",
-                f"-Dderby.system.home={work} -XX:ArchiveClassesAtExit={partial} {QUIET}",
-            )
-            .getOrCreate()
-        )
+        spark = scratch_hive_session(work, f"-XX:ArchiveClassesAtExit={partial} {QUIET}")
         spark.sparkContext.setLogLevel("ERROR")
         for statement in WARM_UP:
             spark.sql(statement).collect()

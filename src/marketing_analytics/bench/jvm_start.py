@@ -25,29 +25,11 @@ STEPS = ("session", "metastore", "first_query")
 
 def _one_start(use_archive: bool) -> dict[str, float]:
     """In this process: the three steps of a cold start, in seconds."""
-    from pyspark.sql import SparkSession
+    from marketing_analytics.class_archive import java_options, scratch_hive_session
 
-    from marketing_analytics.class_archive import java_options
-    from marketing_analytics.spark_env import spark_environment
-
-    os.environ.update(spark_environment())
     work = tempfile.mkdtemp(prefix="jvm-start-")
-    options = f"-Dderby.system.home={work}"
-    if use_archive:
-        options += " " + java_options()
     started = time.perf_counter()
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .enableHiveSupport()
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", f"{work}/warehouse")
-        .config(
-            "spark.hadoop.javax.jdo.option.ConnectionURL",
-            f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
-        )
-        .config("spark.driver.extraJavaOptions", options)
-        .getOrCreate()
-    )
+    spark = scratch_hive_session(work, java_options() if use_archive else "")
     session = time.perf_counter()
     spark.sql("show schemas").collect()
     metastore = time.perf_counter()
