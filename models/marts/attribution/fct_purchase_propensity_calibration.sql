@@ -1,10 +1,15 @@
 -- Calibration of the purchase propensity on the test period: one row per
 -- decile of predicted probability (1 = lowest), with the mean predicted
--- probability and the observed purchase-day rate.
+-- probability and the observed purchase-day rate. Many customer-days share a
+-- probability (same features), so ties are broken by a hash of the key: without
+-- it, which tied days fall on either side of a decile boundary depends on the
+-- row order of the run, and the observed rates with it.
 with
 
 scores as (
     select
+        customer_id,
+        calendar_date,
         purchase_probability,
         is_purchase_day
     from {{ ref('ml_customer_days_purchase_scores') }}
@@ -15,7 +20,9 @@ ranked as (
     select
         purchase_probability,
         is_purchase_day,
-        ntile(10) over (order by purchase_probability) as probability_decile
+        ntile(10) over (
+            order by purchase_probability, xxhash64(customer_id, calendar_date)
+        ) as probability_decile
     from scores
 ),
 
