@@ -11,6 +11,11 @@
     table meta: `file` (path below the folder; default the table name),
     `csv_options` (extra Spark CSV reader options).
 
+    A run, build, test, seed or snapshot registers only the sources its
+    selected nodes read (through ephemeral models and views too): each table costs a
+    drop, a one-line read and a create, ~10 s for all of them, which a
+    one-model run would pay for nothing. Other commands register them all.
+
     CSV columns are all read as strings (staging casts them and rejects what
     does not parse) plus `_corrupt_record`, which holds lines Spark could not
     split into the declared columns. The header must name the declared columns
@@ -24,9 +29,14 @@
         {{ log('register_raw_tables: raw tables already registered, kept for docs generate', info=True) }}
     {% elif execute %}
         {% set public_data = var('public_data', {}) %}
+        {% set needed = sources_read_by_selection() %}
+        {% set registerable, registered = [], [] %}
         {% for node in graph.sources.values() | sort(attribute='unique_id') %}
             {% set register = node.source_meta.get('register') %}
             {% if register %}
+                {% do registerable.append(node.unique_id) %}
+            {% endif %}
+            {% if register and (needed is none or node.unique_id in needed) %}
                 {% set folder = none %}
                 {% if register.get('dataset') %}
                     {% set folder = public_data.get(register.dataset) %}
@@ -37,12 +47,45 @@
                 {% if folder %}
                     {% set location = validated_path(folder ~ '/' ~ node.meta.get('file', node.name)) %}
                     {% do register_raw_table(node, location, validated_identifier(file_format)) %}
+                    {% do registered.append(node.unique_id) %}
                 {% elif register.get('optional') %}
                     {% do register_raw_table(node, none, 'parquet') %}
+                    {% do registered.append(node.unique_id) %}
                 {% endif %}
             {% endif %}
         {% endfor %}
+        {% if needed is not none %}
+            {{ log('register_raw_tables: ' ~ registered | length ~ ' of ' ~ registerable | length
+                   ~ ' source tables registered, the ones the selection reads', info=True) }}
+        {% endif %}
     {% endif %}
+{% endmacro %}
+
+
+{#- The sources the selected nodes read, as a dict used as a set; none (every source)
+    for commands without a node selection (run-operation, docs generate, show). -#}
+{% macro sources_read_by_selection() %}
+    {% if flags.WHICH not in ('build', 'run', 'test', 'seed', 'snapshot') %}
+        {{ return(none) }}
+    {% endif %}
+    {% set found = {} %}
+    {% for unique_id in selected_resources %}
+        {% do add_sources_read_by(unique_id, found) %}
+    {% endfor %}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{% macro add_sources_read_by(unique_id, found) %}
+    {% set node = graph.nodes.get(unique_id) %}
+    {% for dependency in (node.depends_on.nodes if node else []) %}
+        {% if dependency.startswith('source.') %}
+            {% do found.update({dependency: true}) %}
+        {#- An ephemeral model or a view reads its sources when the selected node runs. -#}
+        {% elif graph.nodes.get(dependency, {}).get('config', {}).get('materialized') in ('ephemeral', 'view') %}
+            {% do add_sources_read_by(dependency, found) %}
+        {% endif %}
+    {% endfor %}
 {% endmacro %}
 
 

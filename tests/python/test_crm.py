@@ -271,7 +271,14 @@ def test_loader_accepts_other_forms_and_names_a_missing_column(
         )
         dbt_env = DbtEnv(state_dir=tmp_path / name / "spark", target_dir=tmp_path / name / "target")
         dbt_vars = company_vars(test_company, {KAGGLE: str(variant)})
-        run_dbt(["build", "-s", "stg_kaggle_marketing_campaign__customers"], dbt_env, dbt_vars)
+        result = run_dbt(
+            ["build", "-s", "stg_kaggle_marketing_campaign__customers"], dbt_env, dbt_vars
+        )
+        # The hook registers only the source this selection reads.
+        assert "register_raw_tables: 1 of " in result.stdout
+        schemas = {p.name for p in (dbt_env.state_dir / "warehouse").glob("*.db")}
+        assert "raw.db" in schemas
+        assert not schemas & {"truth.db", "raw_hillstrom.db", "raw_artea.db"}
         # The staged table read from its Parquet files: no second JVM for a `dbt show`.
         warehouse = dbt_env.state_dir / "warehouse" / "staging.db"
         staged = pd.read_parquet(warehouse / "stg_kaggle_marketing_campaign__customers")
