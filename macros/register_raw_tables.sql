@@ -20,7 +20,8 @@
     does not parse) plus `_corrupt_record`, which holds lines Spark could not
     split into the declared columns. The header must name the declared columns
     in order (enforceSchema=false): a missing, extra or renamed column fails
-    with Spark's message naming it.
+    with Spark's message naming it. A relative folder is taken from the dbt
+    process's working directory (Spark would resolve it inside the warehouse).
 #}
 {% macro register_raw_tables() %}
     {#- `dbt docs generate` documents the warehouse a build registered: it re-registers
@@ -46,6 +47,7 @@
                 {% set file_format = var(register.format_var, 'csv') if register.get('format_var') else 'csv' %}
                 {% if folder %}
                     {% set location = validated_path(folder ~ '/' ~ node.meta.get('file', node.name)) %}
+                    {% set location = validated_path(adapter.absolute_path(location)) %}
                     {% do register_raw_table(node, location, validated_identifier(file_format)) %}
                     {% do registered.append(node.unique_id) %}
                 {% elif register.get('optional') %}

@@ -7,13 +7,14 @@ published, the synthetic company's CSVs).
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import company_vars, require_public
-from dbt_runner import DbtEnv, run_dbt
+from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
 
 from marketing_analytics.ml.crm import prune_correlated
 
@@ -270,7 +271,10 @@ def test_loader_accepts_other_forms_and_names_a_missing_column(
             folder / "marketing_campaign.csv", variant / "marketing_campaign.csv", **options
         )
         dbt_env = DbtEnv(state_dir=tmp_path / name / "spark", target_dir=tmp_path / name / "target")
-        dbt_vars = company_vars(test_company, {KAGGLE: str(variant)})
+        # The second form's folder is given relative to the project, where dbt runs: it
+        # must be read from there, not from a folder of that name inside the warehouse.
+        given = os.path.relpath(variant, PROJECT_ROOT) if options["bom"] else str(variant)
+        dbt_vars = company_vars(test_company, {KAGGLE: given})
         result = run_dbt(
             ["build", "-s", "stg_kaggle_marketing_campaign__customers"], dbt_env, dbt_vars
         )
