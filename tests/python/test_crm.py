@@ -265,15 +265,16 @@ def test_loader_accepts_other_forms_and_names_a_missing_column(
         "tab_ddmmyyyy_lf_nobom": dict(separator="\t", line_end="\n", bom=False, day_first=True),
         "comma_crlf_bom": dict(separator=",", line_end="\r\n", bom=True, day_first=False),
     }
+    # This form's folder is given relative to the project, where dbt runs: it must be read
+    # from there, not from a folder of that name inside the warehouse.
+    given_relative = "comma_crlf_bom"
     for name, options in variants.items():
         variant = tmp_path / name / KAGGLE
         write_variant(
             folder / "marketing_campaign.csv", variant / "marketing_campaign.csv", **options
         )
         dbt_env = DbtEnv(state_dir=tmp_path / name / "spark", target_dir=tmp_path / name / "target")
-        # The second form's folder is given relative to the project, where dbt runs: it
-        # must be read from there, not from a folder of that name inside the warehouse.
-        given = os.path.relpath(variant, PROJECT_ROOT) if options["bom"] else str(variant)
+        given = os.path.relpath(variant, PROJECT_ROOT) if name == given_relative else str(variant)
         dbt_vars = company_vars(test_company, {KAGGLE: given})
         result = run_dbt(
             ["build", "-s", "stg_kaggle_marketing_campaign__customers"], dbt_env, dbt_vars

@@ -15,9 +15,10 @@
     the second: the only window without the table is between the two renames
     (a metastore call and a directory move; Spark has no atomic swap of two
     Parquet tables). Short, but not negligible: with four threads swapping at
-    once, a SIGKILL in the kill test caught two tables there (docs/benchmarks.md). A run killed before the swap leaves the old table in
-    place; one killed between the renames leaves `<name>__dbt_backup` (the
-    old data) until the next run rebuilds the table.
+    once, a SIGKILL in the kill test caught two tables there (docs/benchmarks.md).
+    A run killed before the swap leaves the old table in place; one killed
+    between the renames leaves `<name>__dbt_backup` (the old data) until the
+    next run rebuilds the table.
 
     Leftovers of a killed run are dropped first; a build killed mid-write can
     leave files without a table under the tmp location, which Spark's CTAS
