@@ -307,9 +307,10 @@ def test_sampled_fit_recovers_the_full_grid_fit(warehouse, project_build) -> Non
         "select term, coefficient, ci_lower, ci_upper, training_customer_days "
         "from ml.ml_customer_days_purchase_coefficients"
     ).set_index("term")
-    grid = pd.read_parquet(
-        project_build.state_dir / "warehouse" / "marts.db" / "fct_customer_day_features",
-        columns=["calendar_date", "is_purchase_day", *DRIVER_FEATURES],
+    # The grid's own files (fct_customer_day_features is a view over them, adding the log).
+    grid = read_grid(project_build.state_dir)
+    grid["log_days_since_last_purchase_or_signup"] = np.log1p(
+        grid.days_since_last_purchase_or_signup
     )
     test_days = 60  # var attribution_test_days
     split = grid.calendar_date.max() - pd.Timedelta(days=test_days - 1)
@@ -369,14 +370,15 @@ def read_grid(state_dir: Path) -> pd.DataFrame:
 
 @pytest_slow
 def test_incremental_runs_equal_full_refresh_and_no_lookahead(tmp_path: Path) -> None:
-    # Needs its own dbt runs: incremental runs with moving end dates, and a copy of the raw
-    # files with a planted future event. A 150-customer company keeps each run short.
+    # Needs its own dbt runs: incremental runs with moving end dates (backfills of 14 and 37
+    # days), a no-op, late events, and a copy of the raw files with planted events. A
+    # 150-customer company keeps each run short.
     from conftest import company_vars
     from dbt_runner import DbtEnv, run_dbt
 
     company = tmp_path / "company"
     generate(GeneratorParams(customers=150, days=130, seed=5, out=company))
-    # Models and the seeds they read, no data tests: one JVM per run, five runs in all.
+    # Models and the seeds they read, no data tests: one JVM per run, eight runs in all.
     select = [
         "build", "-s", "+int_customer_days_windowed",
         "--resource-type", "model", "--resource-type", "seed",
@@ -390,40 +392,54 @@ def test_incremental_runs_equal_full_refresh_and_no_lookahead(tmp_path: Path) ->
     incremental_grid, full_grid = read_grid(incremental.state_dir), read_grid(full.state_dir)
     pd.testing.assert_frame_equal(incremental_grid, full_grid)
 
-    # A failed day (its input folder is missing), then the day rerun: no duplicates, no gaps,
-    # still equal to the full refresh.
+    # A failed day (its input folder is missing), then the day rerun: nothing new to build,
+    # no duplicates, no gaps, still equal to the full refresh.
     failed = run_dbt(
         select, incremental, {**base_vars, "raw_path": str(tmp_path / "missing")}, check=False
     )
     assert failed.returncode != 0 and "missing" in failed.stdout
-    run_dbt(select, incremental, base_vars)
+    rerun = run_dbt(select, incremental, base_vars)
+    assert "int_customer_days_windowed: nothing new to build, built through 2025-05-10" in (
+        rerun.stdout
+    )
     rerun_grid = read_grid(incremental.state_dir)
     assert not rerun_grid.duplicated(["customer_id", "calendar_date"]).any()
     span = rerun_grid.groupby("customer_id").calendar_date.agg(["min", "max", "count"])
     assert ((span["max"] - span["min"]).map(lambda gap: gap.days + 1) == span["count"]).all()
     pd.testing.assert_frame_equal(rerun_grid, full_grid)
 
-    # Plant a purchase and an e-mail on 2025-03-01 for customer 3: earlier rows do not move.
-    assert full_grid[full_grid.customer_id == 3].calendar_date.min() < date(2025, 3, 1)
+    # Late events: a purchase and an e-mail of customer 3 on 2025-05-08 arrive after that day
+    # was built. A run that reprocesses 3 days equals a full refresh with them; rows before
+    # that day do not move (no look-ahead).
+    late_day = date(2025, 5, 8)
+    assert full_grid[full_grid.customer_id == 3].calendar_date.min() < late_day
     planted = tmp_path / "planted"
     shutil.copytree(company, planted)
     (planted / "raw" / "transactions" / "part-99999.csv").write_text(
         "transaction_id,customer_id,transaction_at,product_category,channel,amount,"
-        "is_discounted,campaign_id\n999999999,3,2025-03-01 12:00:00,wines,web,50.00,0,\n"
+        "is_discounted,campaign_id\n999999999,3,2025-05-08 12:00:00,wines,web,50.00,0,\n"
     )
     (planted / "raw" / "email_events" / "part-99999.csv").write_text(
         "event_id,campaign_id,customer_id,event_type,event_at\n"
-        "999999999,9,3,send,2025-03-01 08:30:00\n"
+        "999999999,9,3,send,2025-05-08 08:30:00\n"
+    )
+    late = run_dbt(select, incremental, {**company_vars(planted), "attribution_reprocess_days": 3})
+    assert "int_customer_days_windowed: computing the days from 2025-05-08 to 2025-05-10" in (
+        late.stdout
     )
     run_dbt([*select, "--full-refresh"], full, company_vars(planted))
     planted_grid = read_grid(full.state_dir)
-    before = full_grid.calendar_date < date(2025, 3, 1)
+    pd.testing.assert_frame_equal(read_grid(incremental.state_dir), planted_grid)
+    before = full_grid.calendar_date < late_day
     pd.testing.assert_frame_equal(
-        planted_grid[planted_grid.calendar_date < date(2025, 3, 1)].reset_index(drop=True),
+        planted_grid[planted_grid.calendar_date < late_day].reset_index(drop=True),
         full_grid[before].reset_index(drop=True),
     )
     changed = planted_grid.merge(full_grid, on=["customer_id", "calendar_date"])
     changed = changed[changed.customer_id == 3]
     moved = changed[changed.emails_received_last_3_days_x != changed.emails_received_last_3_days_y]
-    assert set(moved.calendar_date) <= {date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3)}
-    assert len(moved) >= 1
+    assert set(moved.calendar_date) == {date(2025, 5, 8), date(2025, 5, 9), date(2025, 5, 10)}
+    bought = changed[
+        changed.transactions_previous_30_days_x != changed.transactions_previous_30_days_y
+    ]
+    assert set(bought.calendar_date) == {date(2025, 5, 9), date(2025, 5, 10)}

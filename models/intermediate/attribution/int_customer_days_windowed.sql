@@ -8,21 +8,34 @@
 -- first day to the run's end date, with windowed features that only look at
 -- the past (see _attribution__docs.md for every window).
 --
--- Built for speed on Spark (docs/attribution.md): the customers table is
--- distributed by customer and each customer's days are exploded in place; the
--- sparse daily events are distributed the same way, so the join is
--- co-partitioned and the window reuses its sort. Windowed counts are
--- differences of running sums (lag of a cumulative sum), money stays integer
--- cents until the last step.
+-- A full refresh is built for speed on Spark (docs/attribution.md): the
+-- customers table is distributed by customer and each customer's days are
+-- exploded in place; the sparse daily events are distributed the same way, so
+-- the join is co-partitioned and the window reuses its sort. Windowed counts
+-- are differences of running sums (lag of a cumulative sum), money stays
+-- integer cents until the last step.
 --
--- Incremental: the table is partitioned by month; a run rebuilds the months
--- from the first day it has not built yet (less attribution_reprocess_days)
--- and re-reads attribution_lookback_days of events before them. The unbounded
--- state (last purchase, last e-mail) is carried over from the row just before
--- the re-read window.
+-- Incremental: a run computes only the days after the newest built one (less
+-- attribution_reprocess_days), from the sparse events of their look-back
+-- (range windows over event days, not a dense re-grid) and the unbounded
+-- state (last purchase, last e-mail) carried from the built day before them.
+-- The table is partitioned by month; the built days of the first rewritten
+-- month are copied through (docs/attribution.md: day partitions cost more).
 {# the look-back must cover the longest window (90 days): smaller values are raised to 90 #}
 {% set lookback_days = [var('attribution_lookback_days') | int, 90] | max -%}
-{% set reprocess_days = var("attribution_reprocess_days") | int %}
+{%- set new_days = none %}
+{%- if is_incremental() %}
+{%- set calendar_bounds = run_query(
+    "select cast(min(calendar_date) as string), cast(max(calendar_date) as string) from "
+    ~ ref('int_calendar_days')
+).rows[0] %}
+{%- set new_days = incremental_days(
+    'calendar_date', 'calendar_month', var('attribution_reprocess_days') | int,
+    first_day=calendar_bounds[0], last_day=calendar_bounds[1],
+) %}
+{%- set first_new_day = "date '" ~ new_days.first_day ~ "'" %}
+{%- set last_new_day = "date '" ~ new_days.last_day ~ "'" %}
+{%- endif %}
 
 with
 
@@ -49,37 +62,24 @@ customer_day_events as (
     select * from {{ ref('int_events_aggregated_to_customer_days') }}
 ),
 
+customer_attributes as (
+    select
+        customers.customer_id,
+        customers.signup_date,
+        customers.loyalty_status,
+        cast(coalesce(loyalty_tiers.loyalty_rank, 0) as int) as loyalty_level
+    from customers
+    left join loyalty_tiers
+        on customers.loyalty_status = loyalty_tiers.loyalty_status
+),
+
+{% if not is_incremental() %}
 run_bounds as (
     select
         min(calendar_date) as calendar_start_date,
         max(calendar_date) as calendar_end_date
     from calendar
 ),
-
-{% if is_incremental() %}
-built_bounds as (
-    select max(calendar_date) as last_built_date
-    from {{ this }}
-),
-
-rebuild_bounds as (
-    select
-        cast(trunc(
-            least(
-                date_add(built_bounds.last_built_date, 1 - {{ reprocess_days }}),
-                run_bounds.calendar_end_date
-            ),
-            'MM'
-        ) as date) as rebuild_from_date
-    from built_bounds
-    cross join run_bounds
-),
-{% else %}
-rebuild_bounds as (
-    select calendar_start_date as rebuild_from_date
-    from run_bounds
-),
-{% endif %}
 
 first_event_days as (
     select
@@ -90,39 +90,20 @@ first_event_days as (
 ),
 
 customer_spans as (
-    select
-        customers.customer_id,
-        customers.signup_date,
-        customers.loyalty_status,
-        cast(coalesce(loyalty_tiers.loyalty_rank, 0) as int) as loyalty_level,
+    select /*+ repartition(customer_id) */
+        customer_attributes.*,
         greatest(
-            least(customers.signup_date, coalesce(first_event_days.first_event_date, customers.signup_date)),
+            least(
+                customer_attributes.signup_date,
+                coalesce(first_event_days.first_event_date, customer_attributes.signup_date)
+            ),
             run_bounds.calendar_start_date
         ) as first_grid_date,
-        run_bounds.calendar_end_date,
-        rebuild_bounds.rebuild_from_date
-    from customers
+        run_bounds.calendar_end_date
+    from customer_attributes
     left join first_event_days
-        on customers.customer_id = first_event_days.customer_id
-    left join loyalty_tiers
-        on customers.loyalty_status = loyalty_tiers.loyalty_status
+        on customer_attributes.customer_id = first_event_days.customer_id
     cross join run_bounds
-    cross join rebuild_bounds
-),
-
--- The days each customer needs: its rebuilt days plus the look-back window.
-customer_read_spans as (
-    select /*+ repartition(customer_id) */
-        customer_id,
-        signup_date,
-        loyalty_status,
-        loyalty_level,
-        first_grid_date,
-        rebuild_from_date,
-        greatest(first_grid_date, date_sub(rebuild_from_date, {{ lookback_days }})) as read_from_date,
-        calendar_end_date
-    from customer_spans
-    where first_grid_date <= calendar_end_date
 ),
 
 daily_events_distributed as (
@@ -136,31 +117,11 @@ daily_events_distributed as (
         customer_day_events.emails_clicked,
         customer_day_events.web_sessions
     from customer_day_events
-    cross join rebuild_bounds
     cross join run_bounds
     where
         customer_day_events.activity_date
-        between date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days }}) and run_bounds.calendar_end_date
+        between run_bounds.calendar_start_date and run_bounds.calendar_end_date
 ),
-
-{% if is_incremental() %}
--- State carried over from the last built row before the re-read window.
-carried_state as (
-    select
-        built_grid.customer_id,
-        greatest(
-            built_grid.last_purchase_date,
-            case when built_grid.is_purchase_day then built_grid.calendar_date end
-        ) as last_purchase_date,
-        built_grid.last_email_date
-    from {{ this }} as built_grid
-    cross join rebuild_bounds
-    where
-        built_grid.calendar_date = date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days + 1 }})
-        and built_grid.calendar_month
-        = cast(trunc(date_sub(rebuild_bounds.rebuild_from_date, {{ lookback_days + 1 }}), 'MM') as date)
-),
-{% endif %}
 
 grid as (
     select
@@ -168,9 +129,9 @@ grid as (
         signup_date,
         loyalty_status,
         loyalty_level,
-        rebuild_from_date,
-        explode(sequence(read_from_date, calendar_end_date, interval 1 day)) as calendar_date
-    from customer_read_spans
+        explode(sequence(first_grid_date, calendar_end_date, interval 1 day)) as calendar_date
+    from customer_spans
+    where first_grid_date <= calendar_end_date
 ),
 
 grid_with_events as (
@@ -180,7 +141,6 @@ grid_with_events as (
         grid.signup_date,
         grid.loyalty_status,
         grid.loyalty_level,
-        grid.rebuild_from_date,
         coalesce(daily_events_distributed.transactions, 0) as transactions,
         coalesce(daily_events_distributed.purchase_amount_cents, 0) as purchase_amount_cents,
         coalesce(daily_events_distributed.emails_sent, 0) as emails_sent,
@@ -194,7 +154,7 @@ grid_with_events as (
             and grid.calendar_date = daily_events_distributed.activity_date
 ),
 
--- Running sums from the first read day, and the last event dates.
+-- Running sums from the customer's first day, and the last event dates.
 running as (
     select
         *,
@@ -221,7 +181,6 @@ windowed as (
         signup_date,
         loyalty_status,
         loyalty_level,
-        rebuild_from_date,
         transactions,
         purchase_amount_cents,
         emails_sent,
@@ -242,11 +201,182 @@ windowed as (
         - lag(running_amount_cents, 31, 0) over customer_days as spend_cents_previous_30_days,
         lag(running_amount_cents, 1, 0) over customer_days
         - lag(running_amount_cents, 91, 0) over customer_days as spend_cents_previous_90_days,
-        lag(running_last_purchase_date, 1) over customer_days as window_last_purchase_date,
-        running_last_email_date as window_last_email_date
+        lag(running_last_purchase_date, 1) over customer_days as last_purchase_date,
+        running_last_email_date as last_email_date
     from running
     window customer_days as (partition by customer_id order by calendar_date)
 ),
+{% else %}
+-- State carried from the built day before the new days.
+carried_state as (
+    select
+        customer_id,
+        greatest(last_purchase_date, case when is_purchase_day then calendar_date end) as last_purchase_date,
+        last_email_date
+    from {{ this }}
+    where
+        calendar_month = cast(trunc(date_sub({{ first_new_day }}, 1), 'MM') as date)
+        and calendar_date = date_sub({{ first_new_day }}, 1)
+),
+
+-- The events the new days' windows read: every event day of the new days; before
+-- them, purchases of the look-back and e-mail events of the 14-day windows.
+events_read as (
+    select /*+ repartition(customer_id) */
+        customer_id,
+        activity_date,
+        transactions,
+        purchase_amount_cents,
+        emails_sent,
+        emails_opened,
+        emails_clicked,
+        web_sessions
+    from customer_day_events
+    where
+        activity_month >= cast(trunc(date_sub({{ first_new_day }}, {{ lookback_days }}), 'MM') as date)
+        and activity_date between date_sub({{ first_new_day }}, {{ lookback_days }}) and {{ last_new_day }}
+        and activity_date >= date '{{ calendar_bounds[0] }}'
+        and (activity_date >= date_sub({{ first_new_day }}, 14) or transactions > 0)
+),
+
+first_new_event_days as (
+    select
+        customer_id,
+        min(activity_date) as first_event_date
+    from events_read
+    where activity_date >= {{ first_new_day }}
+    group by customer_id
+),
+
+-- Customers built through the day before continue; the others start on their
+-- first day (signup or first event) if it falls among the new days.
+new_customer_spans as (
+    select /*+ repartition(customer_id) */
+        customer_attributes.*,
+        case
+            when carried_state.customer_id is not null then {{ first_new_day }}
+            else greatest(
+                least(
+                    customer_attributes.signup_date,
+                    coalesce(first_new_event_days.first_event_date, customer_attributes.signup_date)
+                ),
+                {{ first_new_day }}
+            )
+        end as first_new_date,
+        carried_state.last_purchase_date as carried_last_purchase_date,
+        carried_state.last_email_date as carried_last_email_date
+    from customer_attributes
+    left join carried_state
+        on customer_attributes.customer_id = carried_state.customer_id
+    left join first_new_event_days
+        on customer_attributes.customer_id = first_new_event_days.customer_id
+),
+
+new_grid as (
+    select
+        customer_id,
+        signup_date,
+        loyalty_status,
+        loyalty_level,
+        carried_last_purchase_date,
+        carried_last_email_date,
+        explode(sequence(first_new_date, {{ last_new_day }}, interval 1 day)) as calendar_date
+    from new_customer_spans
+    where first_new_date <= {{ last_new_day }}
+),
+
+-- The new days (dense) and the look-back before them (event days only).
+rows_read as (
+    select
+        new_grid.customer_id,
+        new_grid.calendar_date,
+        true as is_new_day,
+        new_grid.signup_date,
+        new_grid.loyalty_status,
+        new_grid.loyalty_level,
+        new_grid.carried_last_purchase_date,
+        new_grid.carried_last_email_date,
+        coalesce(events_read.transactions, 0) as transactions,
+        coalesce(events_read.purchase_amount_cents, 0) as purchase_amount_cents,
+        coalesce(events_read.emails_sent, 0) as emails_sent,
+        coalesce(events_read.emails_opened, 0) as emails_opened,
+        coalesce(events_read.emails_clicked, 0) as emails_clicked,
+        coalesce(events_read.web_sessions, 0) as web_sessions
+    from new_grid
+    left join events_read
+        on
+            new_grid.customer_id = events_read.customer_id
+            and new_grid.calendar_date = events_read.activity_date
+    union all
+    select
+        customer_id,
+        activity_date as calendar_date,
+        false as is_new_day,
+        cast(null as date) as signup_date,
+        cast(null as string) as loyalty_status,
+        cast(null as int) as loyalty_level,
+        cast(null as date) as carried_last_purchase_date,
+        cast(null as date) as carried_last_email_date,
+        transactions,
+        purchase_amount_cents,
+        emails_sent,
+        emails_opened,
+        emails_clicked,
+        web_sessions
+    from events_read
+    where activity_date < {{ first_new_day }}
+),
+
+-- Windows over days, not rows: "range k preceding" on the day number reads the
+-- event days of the last k days, however sparse.
+{%- set day_order = 'partition by customer_id order by unix_date(calendar_date)' %}
+windowed_days as (
+    select
+        *,
+        sum(emails_sent) over ({{ day_order }} range between 2 preceding and current row) as emails_received_last_3_days,
+        sum(emails_sent) over ({{ day_order }} range between 6 preceding and current row) as emails_received_last_7_days,
+        sum(emails_sent) over ({{ day_order }} range between 13 preceding and current row) as emails_received_last_14_days,
+        sum(emails_opened) over ({{ day_order }} range between 7 preceding and 1 preceding) as emails_opened_previous_7_days,
+        sum(emails_clicked) over ({{ day_order }} range between 7 preceding and 1 preceding) as emails_clicked_previous_7_days,
+        sum(web_sessions) over ({{ day_order }} range between 7 preceding and 1 preceding) as web_sessions_previous_7_days,
+        sum(transactions) over ({{ day_order }} range between 30 preceding and 1 preceding) as transactions_previous_30_days,
+        sum(transactions) over ({{ day_order }} range between 90 preceding and 1 preceding) as transactions_previous_90_days,
+        sum(purchase_amount_cents) over ({{ day_order }} range between 30 preceding and 1 preceding) as spend_cents_previous_30_days,
+        sum(purchase_amount_cents) over ({{ day_order }} range between 90 preceding and 1 preceding) as spend_cents_previous_90_days,
+        max(case when transactions > 0 then calendar_date end)
+            over ({{ day_order }} range between unbounded preceding and 1 preceding) as window_last_purchase_date,
+        max(case when emails_sent > 0 then calendar_date end)
+            over ({{ day_order }} range between unbounded preceding and current row) as window_last_email_date
+    from rows_read
+),
+
+windowed as (
+    select
+        customer_id,
+        calendar_date,
+        signup_date,
+        loyalty_status,
+        loyalty_level,
+        transactions,
+        purchase_amount_cents,
+        emails_sent,
+        coalesce(emails_received_last_3_days, 0) as emails_received_last_3_days,
+        coalesce(emails_received_last_7_days, 0) as emails_received_last_7_days,
+        coalesce(emails_received_last_14_days, 0) as emails_received_last_14_days,
+        coalesce(emails_opened_previous_7_days, 0) as emails_opened_previous_7_days,
+        coalesce(emails_clicked_previous_7_days, 0) as emails_clicked_previous_7_days,
+        coalesce(web_sessions_previous_7_days, 0) as web_sessions_previous_7_days,
+        coalesce(transactions_previous_30_days, 0) as transactions_previous_30_days,
+        coalesce(transactions_previous_90_days, 0) as transactions_previous_90_days,
+        coalesce(spend_cents_previous_30_days, 0) as spend_cents_previous_30_days,
+        coalesce(spend_cents_previous_90_days, 0) as spend_cents_previous_90_days,
+        -- greatest() skips nulls: the newer of the window's and the carried date
+        greatest(window_last_purchase_date, carried_last_purchase_date) as last_purchase_date,
+        greatest(window_last_email_date, carried_last_email_date) as last_email_date
+    from windowed_days
+    where is_new_day
+),
+{% endif %}
 
 featured as (
     select
@@ -265,13 +395,8 @@ featured as (
         cast(windowed.emails_opened_previous_7_days as int) as emails_opened_previous_7_days,
         cast(windowed.emails_clicked_previous_7_days as int) as emails_clicked_previous_7_days,
         cast(windowed.web_sessions_previous_7_days as int) as web_sessions_previous_7_days,
-        {%- if is_incremental() %}
-        coalesce(windowed.window_last_email_date, carried_state.last_email_date) as last_email_date,
-        coalesce(windowed.window_last_purchase_date, carried_state.last_purchase_date) as last_purchase_date,
-        {%- else %}
-        windowed.window_last_email_date as last_email_date,
-        windowed.window_last_purchase_date as last_purchase_date,
-        {%- endif %}
+        windowed.last_email_date,
+        windowed.last_purchase_date,
         -- purchases
         cast(windowed.transactions_previous_30_days as int) as transactions_previous_30_days,
         cast(windowed.transactions_previous_90_days as int) as transactions_previous_90_days,
@@ -291,11 +416,6 @@ featured as (
     from windowed
     inner join calendar
         on windowed.calendar_date = calendar.calendar_date
-    {%- if is_incremental() %}
-    left join carried_state  -- noqa: ST11
-        on windowed.customer_id = carried_state.customer_id
-    {%- endif %}
-    where windowed.calendar_date >= windowed.rebuild_from_date
 ),
 
 final as (
@@ -335,3 +455,10 @@ final as (
 )
 
 select * from final
+{%- if new_days and new_days.nothing_new %}
+-- nothing new: an empty result overwrites no partition
+where false
+{%- elif new_days %}
+union all
+{{ kept_days_of_rewritten_month('calendar_date', 'calendar_month', new_days.first_day) }}
+{%- endif %}

@@ -1,6 +1,24 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='insert_overwrite',
+    partition_by=['activity_month'],
+    on_schema_change='fail',
+) }}
 -- One row per customer per day with any activity: purchases (money as
 -- integer cents, summed exactly), e-mail sends / opens / clicks and web
 -- sessions. Days are UTC calendar days of the event timestamps.
+--
+-- Incremental: a run re-aggregates its newest built day (it may have been
+-- loaded in part) and every later one, plus attribution_reprocess_days before
+-- them for late events. Partitioned by month: the built days of the first
+-- rewritten month are copied through.
+{%- set since = none %}
+{%- if is_incremental() %}
+{%- set since = incremental_days(
+    'activity_date', 'activity_month', var('attribution_reprocess_days') | int + 1
+).first_day %}
+{%- endif %}
+
 with
 
 transactions as (
@@ -9,6 +27,9 @@ transactions as (
         amount,
         transaction_at
     from {{ ref('stg_synthetic__transactions') }}
+    {%- if since %}
+    where transaction_at >= timestamp '{{ since }} 00:00:00'
+    {%- endif %}
 ),
 
 email_events as (
@@ -17,6 +38,9 @@ email_events as (
         event_type,
         event_at
     from {{ ref('stg_synthetic__email_events') }}
+    {%- if since %}
+    where event_at >= timestamp '{{ since }} 00:00:00'
+    {%- endif %}
 ),
 
 web_sessions as (
@@ -25,6 +49,9 @@ web_sessions as (
         pages_viewed,
         session_started_at
     from {{ ref('stg_synthetic__web_sessions') }}
+    {%- if since %}
+    where session_started_at >= timestamp '{{ since }} 00:00:00'
+    {%- endif %}
 ),
 
 transaction_days as (
@@ -90,9 +117,14 @@ aggregated as (
         cast(sum(emails_opened) as int) as emails_opened,
         cast(sum(emails_clicked) as int) as emails_clicked,
         cast(sum(web_sessions) as int) as web_sessions,
-        cast(sum(pages_viewed) as int) as pages_viewed
+        cast(sum(pages_viewed) as int) as pages_viewed,
+        cast(trunc(activity_date, 'MM') as date) as activity_month
     from unioned
     group by customer_id, activity_date
 )
 
 select * from aggregated
+{%- if since %}
+union all
+{{ kept_days_of_rewritten_month('activity_date', 'activity_month', since) }}
+{%- endif %}
