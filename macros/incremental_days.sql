@@ -4,23 +4,19 @@
         last_day (none: open-ended), never before first_day. Returns a dict
         with first_day / last_day (ISO strings; last_day may be none) and
         nothing_new (true when first_day > last_day), and logs the range. -#}
-    {%- set dt = modules.datetime -%}
     {#- the newest month from the metastore, then its newest day: one small read -#}
     {%- set months = [] -%}
     {%- for row in run_query('show partitions ' ~ this).rows -%}
         {%- do months.append(row[0].split('=', 1)[1]) -%}
     {%- endfor -%}
-    {%- set built = none -%}
+    {%- set built, from_day = none, first_day or '0001-01-01' -%}
     {%- if months -%}
-        {%- set built = run_query(
-            'select cast(max(' ~ day_column ~ ') as string) from ' ~ this
+        {%- set newest = run_query(
+            'select cast(max(' ~ day_column ~ ') as string), cast(date_add(max(' ~ day_column ~ '), '
+            ~ (1 - reprocess_days) ~ ') as string) from ' ~ this
             ~ ' where ' ~ month_column ~ " = date '" ~ (months | max) ~ "'"
-        ).rows[0][0] -%}
-    {%- endif -%}
-    {%- if built -%}
-        {%- set from_day = (dt.date.fromisoformat(built) + dt.timedelta(days=1 - reprocess_days)).isoformat() -%}
-    {%- else -%}
-        {%- set from_day = first_day or '0001-01-01' -%}
+        ).rows[0] -%}
+        {%- set built, from_day = newest[0], newest[1] -%}
     {%- endif -%}
     {%- if first_day and first_day > from_day -%}
         {%- set from_day = first_day -%}
@@ -41,7 +37,7 @@
         days of the month that the run does not compute are written back as they
         are (Spark's dynamic overwrite stages its output, so reading the table it
         overwrites is safe). -#}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='quoted') | join(', ') -%}
+    {%- set columns = get_columns_in_relation(this) | map(attribute='quoted') | join(', ') -%}
     select {{ columns }}
     from {{ this }}
     where

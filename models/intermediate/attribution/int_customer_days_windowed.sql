@@ -333,20 +333,42 @@ rows_read as (
 windowed_days as (
     select
         *,
-        sum(emails_sent) over ({{ day_order }} range between 2 preceding and current row) as emails_received_last_3_days,
-        sum(emails_sent) over ({{ day_order }} range between 6 preceding and current row) as emails_received_last_7_days,
-        sum(emails_sent) over ({{ day_order }} range between 13 preceding and current row) as emails_received_last_14_days,
-        sum(emails_opened) over ({{ day_order }} range between 7 preceding and 1 preceding) as emails_opened_previous_7_days,
-        sum(emails_clicked) over ({{ day_order }} range between 7 preceding and 1 preceding) as emails_clicked_previous_7_days,
-        sum(web_sessions) over ({{ day_order }} range between 7 preceding and 1 preceding) as web_sessions_previous_7_days,
-        sum(transactions) over ({{ day_order }} range between 30 preceding and 1 preceding) as transactions_previous_30_days,
-        sum(transactions) over ({{ day_order }} range between 90 preceding and 1 preceding) as transactions_previous_90_days,
-        sum(purchase_amount_cents) over ({{ day_order }} range between 30 preceding and 1 preceding) as spend_cents_previous_30_days,
-        sum(purchase_amount_cents) over ({{ day_order }} range between 90 preceding and 1 preceding) as spend_cents_previous_90_days,
-        max(case when transactions > 0 then calendar_date end)
-            over ({{ day_order }} range between unbounded preceding and 1 preceding) as window_last_purchase_date,
-        max(case when emails_sent > 0 then calendar_date end)
-            over ({{ day_order }} range between unbounded preceding and current row) as window_last_email_date
+        sum(emails_sent) over (
+            {{ day_order }} range between 2 preceding and current row
+        ) as emails_received_last_3_days,
+        sum(emails_sent) over (
+            {{ day_order }} range between 6 preceding and current row
+        ) as emails_received_last_7_days,
+        sum(emails_sent) over (
+            {{ day_order }} range between 13 preceding and current row
+        ) as emails_received_last_14_days,
+        sum(emails_opened) over (
+            {{ day_order }} range between 7 preceding and 1 preceding
+        ) as emails_opened_previous_7_days,
+        sum(emails_clicked) over (
+            {{ day_order }} range between 7 preceding and 1 preceding
+        ) as emails_clicked_previous_7_days,
+        sum(web_sessions) over (
+            {{ day_order }} range between 7 preceding and 1 preceding
+        ) as web_sessions_previous_7_days,
+        sum(transactions) over (
+            {{ day_order }} range between 30 preceding and 1 preceding
+        ) as transactions_previous_30_days,
+        sum(transactions) over (
+            {{ day_order }} range between 90 preceding and 1 preceding
+        ) as transactions_previous_90_days,
+        sum(purchase_amount_cents) over (
+            {{ day_order }} range between 30 preceding and 1 preceding
+        ) as spend_cents_previous_30_days,
+        sum(purchase_amount_cents) over (
+            {{ day_order }} range between 90 preceding and 1 preceding
+        ) as spend_cents_previous_90_days,
+        max(case when transactions > 0 then calendar_date end) over (
+            {{ day_order }} range between unbounded preceding and 1 preceding
+        ) as window_last_purchase_date,
+        max(case when emails_sent > 0 then calendar_date end) over (
+            {{ day_order }} range between unbounded preceding and current row
+        ) as window_last_email_date
     from rows_read
 ),
 
