@@ -37,10 +37,11 @@
         days of the month that the run does not compute are written back as they
         are (Spark's dynamic overwrite stages its output, so reading the table it
         overwrites is safe). -#}
-    {%- set columns = get_columns_in_relation(this) | map(attribute='quoted') | join(', ') -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='quoted') | join(', ') -%}
     select {{ columns }}
     from {{ this }}
     where
         {{ month_column }} = cast(trunc(date '{{ first_day }}', 'MM') as date)
         and {{ day_column }} < date '{{ first_day }}'
 {% endmacro %}
+
