@@ -307,10 +307,9 @@ def test_sampled_fit_recovers_the_full_grid_fit(warehouse, project_build) -> Non
         "select term, coefficient, ci_lower, ci_upper, training_customer_days "
         "from ml.ml_customer_days_purchase_coefficients"
     ).set_index("term")
-    # The grid's own files (fct_customer_day_features is a view over them, adding the log).
-    grid = read_grid(project_build.state_dir)
-    grid["log_days_since_last_purchase_or_signup"] = np.log1p(
-        grid.days_since_last_purchase_or_signup
+    grid = pd.read_parquet(
+        project_build.state_dir / "warehouse" / "marts.db" / "fct_customer_day_features",
+        columns=["calendar_date", "is_purchase_day", *DRIVER_FEATURES],
     )
     test_days = 60  # var attribution_test_days
     split = grid.calendar_date.max() - pd.Timedelta(days=test_days - 1)

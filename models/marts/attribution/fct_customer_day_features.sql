@@ -1,7 +1,5 @@
-{{ config(materialized='view') }}
 -- The feature mart of the customer-day grid for BI and the purchase models:
--- one row per customer per day, model-ready columns included. A view: a copy
--- of the grid would cost a second full write of its rows on every run.
+-- one row per customer per day, model-ready columns included.
 with
 
 customer_days as (
