@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
+from dbt_runner import PROJECT_ROOT, DbtEnv, DbtWorker
 
 from marketing_analytics import servers
 from marketing_analytics.generator import GeneratorParams, generate
@@ -70,12 +70,13 @@ def company_vars(company: Path, public_data: dict[str, str] | None = None) -> di
 def project_build(
     test_company: Path, public_data: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> DbtEnv:
-    """``dbt build`` and ``dbt docs generate`` of the whole project, once."""
+    """``dbt build`` and ``dbt docs generate`` of the whole project, once, in one JVM."""
     root = tmp_path_factory.mktemp("build")
     dbt_env = DbtEnv(state_dir=root / "spark", target_dir=root / "target")
     dbt_vars = company_vars(test_company, public_data)
-    run_dbt(["build"], dbt_env, dbt_vars)
-    run_dbt(["docs", "generate"], dbt_env, dbt_vars)
+    with DbtWorker(dbt_env) as dbt:
+        dbt.run(["build"], dbt_vars)
+        dbt.run(["docs", "generate"], dbt_vars)
     return dbt_env
 
 

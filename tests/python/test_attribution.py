@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -367,41 +368,53 @@ def read_grid(state_dir: Path) -> pd.DataFrame:
     return frame.sort_values(["customer_id", "calendar_date"]).reset_index(drop=True)
 
 
+@pytest.fixture
+def grid_warehouses(tmp_path: Path) -> Iterator[tuple]:
+    """An incremental and a full-refresh warehouse, each served by one warm dbt process."""
+    from dbt_runner import DbtEnv, DbtWorker
+
+    incremental = DbtEnv(tmp_path / "incremental", tmp_path / "t1")
+    full = DbtEnv(tmp_path / "full", tmp_path / "t2")
+    with DbtWorker(incremental) as incremental_dbt, DbtWorker(full) as full_dbt:
+        yield incremental_dbt, full_dbt
+
+
 @pytest_slow
-def test_incremental_runs_equal_full_refresh_and_no_lookahead(tmp_path: Path) -> None:
+def test_incremental_runs_equal_full_refresh_and_no_lookahead(
+    tmp_path: Path, grid_warehouses: tuple
+) -> None:
     # Needs its own dbt runs: incremental runs with moving end dates (backfills of 14 and 37
     # days), a no-op, late events, and a copy of the raw files with planted events. A
     # 150-customer company keeps each run short.
     from conftest import company_vars
-    from dbt_runner import DbtEnv, run_dbt
 
+    incremental, full = grid_warehouses
     company = tmp_path / "company"
     generate(GeneratorParams(customers=150, days=130, seed=5, out=company))
-    # Models and the seeds they read, no data tests: one JVM per run, eight runs in all.
+    # Models and the seeds they read, no data tests: eight runs in two warm JVMs.
     select = [
         "build", "-s", "+int_customer_days_windowed",
         "--resource-type", "model", "--resource-type", "seed",
     ]  # fmt: skip
-    incremental = DbtEnv(tmp_path / "incremental", tmp_path / "t1")
     base_vars = company_vars(company)
     for end in ("2025-03-20", "2025-04-03", ""):
-        run_dbt(select, incremental, {**base_vars, "attribution_end_date": end})
-    full = DbtEnv(tmp_path / "full", tmp_path / "t2")
-    run_dbt([*select, "--full-refresh"], full, base_vars)
-    incremental_grid, full_grid = read_grid(incremental.state_dir), read_grid(full.state_dir)
+        incremental.run(select, {**base_vars, "attribution_end_date": end})
+    full.run([*select, "--full-refresh"], base_vars)
+    incremental_state, full_state = incremental.dbt_env.state_dir, full.dbt_env.state_dir
+    incremental_grid, full_grid = read_grid(incremental_state), read_grid(full_state)
     pd.testing.assert_frame_equal(incremental_grid, full_grid)
 
     # A failed day (its input folder is missing), then the day rerun: nothing new to build,
     # no duplicates, no gaps, still equal to the full refresh.
-    failed = run_dbt(
-        select, incremental, {**base_vars, "raw_path": str(tmp_path / "missing")}, check=False
+    failed = incremental.run(
+        select, {**base_vars, "raw_path": str(tmp_path / "missing")}, check=False
     )
     assert failed.returncode != 0 and "missing" in failed.stdout
-    rerun = run_dbt(select, incremental, base_vars)
+    rerun = incremental.run(select, base_vars)
     assert "int_customer_days_windowed: nothing new to build, built through 2025-05-10" in (
         rerun.stdout
     )
-    rerun_grid = read_grid(incremental.state_dir)
+    rerun_grid = read_grid(incremental_state)
     assert not rerun_grid.duplicated(["customer_id", "calendar_date"]).any()
     span = rerun_grid.groupby("customer_id").calendar_date.agg(["min", "max", "count"])
     assert ((span["max"] - span["min"]).map(lambda gap: gap.days + 1) == span["count"]).all()
@@ -422,13 +435,13 @@ def test_incremental_runs_equal_full_refresh_and_no_lookahead(tmp_path: Path) ->
         "event_id,campaign_id,customer_id,event_type,event_at\n"
         "999999999,9,3,send,2025-05-08 08:30:00\n"
     )
-    late = run_dbt(select, incremental, {**company_vars(planted), "attribution_reprocess_days": 3})
+    late = incremental.run(select, {**company_vars(planted), "attribution_reprocess_days": 3})
     assert "int_customer_days_windowed: computing the days from 2025-05-08 to 2025-05-10" in (
         late.stdout
     )
-    run_dbt([*select, "--full-refresh"], full, company_vars(planted))
-    planted_grid = read_grid(full.state_dir)
-    pd.testing.assert_frame_equal(read_grid(incremental.state_dir), planted_grid)
+    full.run([*select, "--full-refresh"], company_vars(planted))
+    planted_grid = read_grid(full_state)
+    pd.testing.assert_frame_equal(read_grid(incremental_state), planted_grid)
     before = full_grid.calendar_date < late_day
     pd.testing.assert_frame_equal(
         planted_grid[planted_grid.calendar_date < late_day].reset_index(drop=True),

@@ -2,17 +2,26 @@
 rule or stops the run with a clear error; every other row flows through.
 
 Quarantine cases share ONE tiny build (``broken_company_build``); the cases that stop a
-run share ONE more run limited to the base models of the broken tables.
+run share ONE more warehouse and one warm dbt process (``stopping_dbt``).
 """
 
 import json
 import shutil
+from collections.abc import Iterator
 
 import pytest
-from dbt_runner import DbtEnv, run_dbt
+from dbt_runner import DbtEnv, DbtWorker
 from reliability_support import query_warehouse
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def stopping_dbt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtWorker]:
+    """The warehouse of the cases that stop a run: one JVM for both."""
+    root = tmp_path_factory.mktemp("stopping")
+    with DbtWorker(DbtEnv(root / "spark", root / "target")) as dbt:
+        yield dbt
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +167,9 @@ def test_failing_test_rows_are_stored_for_audit(broken_company_build) -> None:
 
 
 # ---------------------------------------------------------------- cases that stop a run
-def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build, tmp_path) -> None:
+def test_schema_errors_stop_the_run_naming_file_and_column(
+    broken_company_build, stopping_dbt, tmp_path
+) -> None:
     """A missing, extra or renamed column, or a missing table folder, fails the base model
     that reads the table with Spark's message naming the file (and the column when
     renamed). One extra run, limited to those base models and their parents (seeds)."""
@@ -173,20 +184,19 @@ def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build,
     for part in (raw / "sales_activity").glob("*.csv"):  # renamed column
         text = part.read_text()
         part.write_text(text.replace("client_type", "facility_type", 1))
-    dbt_env = DbtEnv(tmp_path / "spark", tmp_path / "target")
     models = [
         "base_synthetic__releases",
         "base_synthetic__campaigns",
         "base_synthetic__sales_activity",
     ]
-    result = run_dbt(
+    result = stopping_dbt.run(
         ["build", "-s", *[f"+{m}" for m in models]],
-        dbt_env,
         {"raw_path": str(raw), "truth_path": ""},
         check=False,
     )
     assert result.returncode == 1
-    results = json.loads((dbt_env.target_dir / "run_results.json").read_text())["results"]
+    run_results = stopping_dbt.dbt_env.target_dir / "run_results.json"
+    results = json.loads(run_results.read_text())["results"]
     messages = {r["unique_id"].split(".")[-1]: r["message"] or "" for r in results}
     for model in models:
         assert [r["status"] for r in results if r["unique_id"].endswith(model)] == ["error"]
@@ -202,16 +212,16 @@ def test_schema_errors_stop_the_run_naming_file_and_column(broken_company_build,
     assert seeds and set(seeds) == {"success"}
 
 
-def test_missing_table_folder_stops_the_run_naming_the_path(broken_company_build, tmp_path) -> None:
+def test_missing_table_folder_stops_the_run_naming_the_path(
+    broken_company_build, stopping_dbt, tmp_path
+) -> None:
     """Spark would read a missing folder as an empty table; the registration hook reads
     one line of each folder first. A run-operation: registration only, no model."""
     raw = tmp_path / "raw"
     shutil.copytree(broken_company_build.company / "raw", raw)
     shutil.rmtree(raw / "email_events")
-    dbt_env = DbtEnv(tmp_path / "spark", tmp_path / "target")
-    result = run_dbt(
+    result = stopping_dbt.run(
         ["run-operation", "register_raw_tables"],
-        dbt_env,
         {"raw_path": str(raw), "truth_path": ""},
         check=False,
     )

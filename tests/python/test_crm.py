@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import company_vars, require_public
-from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
+from dbt_runner import PROJECT_ROOT, DbtEnv, DbtWorker
 
 from marketing_analytics.ml.crm import prune_correlated
 
@@ -258,7 +258,8 @@ def test_loader_accepts_other_forms_and_names_a_missing_column(
     public_data, test_company, tmp_path
 ) -> None:
     # Own dbt runs: the loader must be run on files that differ from the published one.
-    # Only the Kaggle staging model is built (on the session's test company raw files).
+    # Only the Kaggle staging model is built (on the session's test company raw files),
+    # four times into one warehouse served by one warm dbt process.
     folder = Path(require_public(public_data, KAGGLE))
     raw = read_kaggle(str(folder))
     variants = {
@@ -268,56 +269,47 @@ def test_loader_accepts_other_forms_and_names_a_missing_column(
     # This form's folder is given relative to the project, where dbt runs: it must be read
     # from there, not from a folder of that name inside the warehouse.
     given_relative = "comma_crlf_bom"
-    for name, options in variants.items():
-        variant = tmp_path / name / KAGGLE
-        write_variant(
-            folder / "marketing_campaign.csv", variant / "marketing_campaign.csv", **options
-        )
-        dbt_env = DbtEnv(state_dir=tmp_path / name / "spark", target_dir=tmp_path / name / "target")
-        given = os.path.relpath(variant, PROJECT_ROOT) if name == given_relative else str(variant)
-        dbt_vars = company_vars(test_company, {KAGGLE: given})
-        result = run_dbt(
-            ["build", "-s", "stg_kaggle_marketing_campaign__customers"], dbt_env, dbt_vars
-        )
-        # The hook registers only the source this selection reads.
-        assert "register_raw_tables: 1 of " in result.stdout
-        schemas = {p.name for p in (dbt_env.state_dir / "warehouse").glob("*.db")}
-        assert "raw.db" in schemas
-        assert not schemas & {"truth.db", "raw_hillstrom.db", "raw_artea.db"}
-        # The staged table read from its Parquet files: no second JVM for a `dbt show`.
-        warehouse = dbt_env.state_dir / "warehouse" / "staging.db"
-        staged = pd.read_parquet(warehouse / "stg_kaggle_marketing_campaign__customers")
-        row = {
-            "n": len(staged),
-            "with_income": staged["income"].notna().sum(),
-            "responses": staged["response"].sum(),
-            "wines": staged["mnt_wines"].sum(),
-            "first_date": staged["customer_since_date"].min(),
-        }
-        assert int(row["n"]) == len(raw)
-        assert int(row["with_income"]) == raw.Income.notna().sum()
-        assert int(row["responses"]) == raw.Response.sum()
-        assert float(row["wines"]) == pytest.approx(raw.MntWines.sum())
-        assert str(row["first_date"])[:10] == min(raw.Dt_Customer)
+    dbt_env = DbtEnv(state_dir=tmp_path / "spark", target_dir=tmp_path / "target")
+    select = ["build", "-s", "stg_kaggle_marketing_campaign__customers"]
+    with DbtWorker(dbt_env) as dbt:
+        for name, options in variants.items():
+            variant = tmp_path / name / KAGGLE
+            write_variant(
+                folder / "marketing_campaign.csv", variant / "marketing_campaign.csv", **options
+            )
+            given = os.path.relpath(variant, PROJECT_ROOT) if name == given_relative else variant
+            result = dbt.run(select, company_vars(test_company, {KAGGLE: str(given)}))
+            # The hook registers only the source this selection reads.
+            assert "register_raw_tables: 1 of " in result.stdout
+            schemas = {p.name for p in (dbt_env.state_dir / "warehouse").glob("*.db")}
+            assert "raw.db" in schemas
+            assert not schemas & {"truth.db", "raw_hillstrom.db", "raw_artea.db"}
+            # The staged table read from its Parquet files: no `dbt show`.
+            warehouse = dbt_env.state_dir / "warehouse" / "staging.db"
+            staged = pd.read_parquet(warehouse / "stg_kaggle_marketing_campaign__customers")
+            row = {
+                "n": len(staged),
+                "with_income": staged["income"].notna().sum(),
+                "responses": staged["response"].sum(),
+                "wines": staged["mnt_wines"].sum(),
+                "first_date": staged["customer_since_date"].min(),
+            }
+            assert int(row["n"]) == len(raw)
+            assert int(row["with_income"]) == raw.Income.notna().sum()
+            assert int(row["responses"]) == raw.Response.sum()
+            assert float(row["wines"]) == pytest.approx(raw.MntWines.sum())
+            assert str(row["first_date"])[:10] == min(raw.Dt_Customer)
 
-    broken = tmp_path / "broken" / KAGGLE
-    write_variant(
-        folder / "marketing_campaign.csv",
-        broken / "marketing_campaign.csv",
-        separator=",",
-        line_end="\n",
-        bom=False,
-        day_first=False,
-        drop_column="MntFruits",
-    )
-    dbt_env = DbtEnv(
-        state_dir=tmp_path / "broken" / "spark", target_dir=tmp_path / "broken" / "target"
-    )
-    result = run_dbt(
-        ["build", "-s", "stg_kaggle_marketing_campaign__customers"],
-        dbt_env,
-        company_vars(test_company, {KAGGLE: str(broken)}),
-        check=False,
-    )
+        broken = tmp_path / "broken" / KAGGLE
+        write_variant(
+            folder / "marketing_campaign.csv",
+            broken / "marketing_campaign.csv",
+            separator=",",
+            line_end="\n",
+            bom=False,
+            day_first=False,
+            drop_column="MntFruits",
+        )
+        result = dbt.run(select, company_vars(test_company, {KAGGLE: str(broken)}), check=False)
     assert result.returncode != 0
     assert "columns missing from the header: MntFruits" in result.stdout
