@@ -52,3 +52,20 @@ def test_suitable_java_home_is_kept(tmp_path, monkeypatch) -> None:
     good = fake_java(tmp_path / "jdk21", 'openjdk version "21.0.8" 2025-07-15')
     monkeypatch.setenv("JAVA_HOME", str(good))
     assert java.find_java_home() == good
+
+
+def test_each_java_is_asked_its_version_once(tmp_path, monkeypatch) -> None:
+    """dbt opens a connection per node, and each open ensures Java: one `java -version`
+    per binary and process, not one per node."""
+    good = fake_java(tmp_path / "jdk17", 'openjdk version "17.0.15" 2025-04-15')
+    monkeypatch.setenv("JAVA_HOME", str(good))
+    calls = []
+    real_run = subprocess.run
+
+    def counting_run(command, *args, **kwargs):
+        calls.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(java.subprocess, "run", counting_run)
+    assert [java.ensure_java() for _ in range(5)] == [good] * 5
+    assert calls == [[str(good / "bin" / "java"), "-version"]]
