@@ -4,12 +4,12 @@ A dbt invocation on the embedded Spark pays ~20-30 s before its first node (the 
 the Derby metastore, class loading and code generation) and runs its first statements
 in a cold JIT. dbt-spark's ``session`` method takes the SparkSession with
 ``getOrCreate``, so invocations in one Python process share one session. This worker
-reads one JSON request per line on stdin (``{"args": [...], "cwd": "...", "env": {...}}``),
-runs it with ``dbtRunner`` and writes one JSON line (``returncode``, ``stdout``) to the
-file descriptor given as its argument; the JVM's own output goes to its stdout/stderr.
+reads one JSON request per line on stdin (``{"args": [...], "cwd": "..."}``), runs it
+with ``dbtRunner`` and writes one JSON line (``returncode``, ``stdout``) to the file
+descriptor given as its argument; the JVM's own output goes to its stdout/stderr.
 
 One worker serves one warehouse: the session's warehouse and metastore are fixed when
-its JVM starts, so every request must use the same ``SPARK_STATE_DIR``.
+its JVM starts, so the environment (``SPARK_STATE_DIR`` and the rest) is the worker's own.
 """
 
 import contextlib
@@ -33,23 +33,10 @@ def _invoke(args: list[str]) -> tuple[int, str]:
 
 
 def serve(requests: io.TextIOBase, responses: io.TextIOBase) -> None:
-    state_dir = os.environ.get("SPARK_STATE_DIR")
     for line in requests:
         request = json.loads(line)
-        env = request.get("env", {})
-        if env.get("SPARK_STATE_DIR", state_dir) != state_dir:
-            raise SystemExit(f"dbt worker: serves {state_dir}, asked for {env['SPARK_STATE_DIR']}")
-        saved = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
         os.chdir(request["cwd"])
-        try:
-            returncode, stdout = _invoke(request["args"])
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        returncode, stdout = _invoke(request["args"])
         responses.write(json.dumps({"returncode": returncode, "stdout": stdout}) + "\n")
         responses.flush()
 

@@ -73,7 +73,8 @@ def raise_failed(args: list[str], result: subprocess.CompletedProcess) -> None:
 class DbtWorker:
     """Successive dbt commands on one warehouse in one process, so one warm JVM serves
     them all (``marketing_analytics.dbt_worker``): each later command saves the JVM start
-    and runs warm. Same arguments and result as ``run_dbt``."""
+    and runs warm. The environment is fixed when the worker starts; otherwise the same
+    arguments and result as ``run_dbt``."""
 
     def __init__(self, dbt_env: DbtEnv, **extra_env: str) -> None:
         self.dbt_env = dbt_env
@@ -102,9 +103,8 @@ class DbtWorker:
         project_dir: Path = PROJECT_ROOT,
         check: bool = True,
         timeout: float = 1800,
-        **extra_env: str,
     ) -> subprocess.CompletedProcess:
-        request = {"args": dbt_arguments(args, dbt_vars), "cwd": str(project_dir), "env": extra_env}
+        request = {"args": dbt_arguments(args, dbt_vars), "cwd": str(project_dir)}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         ready, _, _ = select.select([self.responses], [], [], timeout)

@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from dbt_runner import DbtEnv, DbtWorker
+from dbt_runner import DbtEnv, DbtWorker, run_results
 from reliability_support import query_warehouse
 
 pytestmark = pytest.mark.slow
@@ -195,8 +195,7 @@ def test_schema_errors_stop_the_run_naming_file_and_column(
         check=False,
     )
     assert result.returncode == 1
-    run_results = stopping_dbt.dbt_env.target_dir / "run_results.json"
-    results = json.loads(run_results.read_text())["results"]
+    results = run_results(stopping_dbt.dbt_env)["results"]
     messages = {r["unique_id"].split(".")[-1]: r["message"] or "" for r in results}
     for model in models:
         assert [r["status"] for r in results if r["unique_id"].endswith(model)] == ["error"]
