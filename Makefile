@@ -56,9 +56,11 @@ docs: setup
 demo: build docs report
 	@$(PY) -m marketing_analytics summary --docs-port $(DOCS_PORT) --thrift-port $(THRIFT_PORT)
 
-# The 15 slowest tests are listed at the end of every run (and of every CI log).
+# Two workers (pytest-xdist); the tests of one shared build stay on one worker
+# (tests/python/conftest.py). The 15 slowest tests are listed at the end of every
+# run (and of every CI log).
 test: setup lint
-	$(BIN)/pytest -q --durations=15
+	$(BIN)/pytest -q --durations=15 -n 2 --dist loadgroup
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow"

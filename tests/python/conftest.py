@@ -146,3 +146,22 @@ def warehouse(thrift_server: servers.Server) -> Warehouse:
 # The reliability suite's one tiny build with planted bad input (shared by
 # test_bad_input, test_reruns and test_security).
 from reliability_support import broken_company_build  # noqa: E402, F401
+
+# `make test` runs the suite on two pytest-xdist workers (--dist loadgroup). A worker
+# builds each session fixture it needs, so every test that reads one shared build runs on
+# the same worker: the project build's readers on one, the broken company's on the other.
+SHARED_BUILDS = {"project_build": "project", "broken_company_build": "reliability"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        groups = {group for name, group in SHARED_BUILDS.items() if name in item.fixturenames}
+        if len(groups) > 1:
+            raise pytest.UsageError(f"{item.nodeid} reads two shared builds: {sorted(groups)}")
+        if not groups and item.get_closest_marker("slow"):
+            # Module-scoped fixtures (a fixture project's build, a cluster) are built once
+            # per worker: the slow tests of a module stay together.
+            groups = {item.path.stem}
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups.pop()))
