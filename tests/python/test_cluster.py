@@ -73,6 +73,7 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
                 "spark.driver.memory": "1g",
                 "spark.executor.memory": "768m",
                 "spark.executor.cores": "1",
+                "spark.executor.extraJavaOptions": "-XX:TieredStopAtLevel=1",
                 "spark.cores.max": str(len(WORKERS)),
                 # MLlib on Connect runs the model's driver logic in the dbt
                 # process; the k grids' pandas UDFs run on the executors, in the
