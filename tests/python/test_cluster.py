@@ -73,6 +73,8 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
                 "spark.driver.memory": "1g",
                 "spark.executor.memory": "768m",
                 "spark.executor.cores": "1",
+                # Tiny data: C2's compiles cost the executors more CPU than they save
+                # (206 -> 124 CPU-s per build), CPU the other test worker needs.
                 "spark.executor.extraJavaOptions": "-XX:TieredStopAtLevel=1",
                 "spark.cores.max": str(len(WORKERS)),
                 # MLlib on Connect runs the model's driver logic in the dbt
