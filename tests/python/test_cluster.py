@@ -2,11 +2,11 @@
 
 A Spark standalone cluster from the pyspark distribution (a master, two workers
 with 1 core and 1 GB each) and a Spark Connect server submitting to it run on
-127.0.0.1. ``dbt run`` of a tiny company goes through the Connect server; the
-test checks that the executors on both workers ran tasks and that every table of
-the run equals the same build on the embedded Spark. Models only: the data tests
-passed on the embedded build, and equal tables pass them again (their SQL through
-Connect is tested in test_python_models.py).
+127.0.0.1. ``dbt build`` of a tiny company's seeds and models goes through the
+Connect server; the test checks that the executors on both workers ran tasks and
+that every table equals the same build on the embedded Spark. No data tests: they
+passed on the embedded build, and equal tables pass them again (data tests through
+Connect run in test_python_models.py).
 
 The company and the reference are those of ``broken_company_build`` (the tiny
 company with every bad-input case planted, built once on the embedded Spark for the
@@ -102,7 +102,7 @@ def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]
 def cluster_build(broken_company_build, spark_cluster: Cluster) -> Cluster:
     client = DbtEnv(spark_cluster.state.parent / "client", spark_cluster.env.target_dir)
     run_dbt(
-        ["run"],
+        ["build", "--resource-type", "model", "--resource-type", "seed"],
         client,
         broken_company_build.dbt_vars,
         DBT_TARGET="connect",
