@@ -159,11 +159,22 @@ def test_raw_equals_staged_plus_rejected_and_counts_planted_rows(
 
 
 def test_failing_test_rows_are_stored_for_audit(broken_company_build) -> None:
-    (stored,) = query_warehouse(
-        broken_company_build.dbt_env,
-        ["select table_name from audit.assert_reject_rate_below_bound"],
+    """The rows of a test that warns or fails are kept as a view of ``audit``; a test that
+    passes keeps none (that it drops an earlier failure's view: test_attribution.py)."""
+    build = broken_company_build
+    manifest = json.loads((build.dbt_env.target_dir / "manifest.json").read_text())["nodes"]
+    flagged = {
+        manifest[r["unique_id"]]["alias"]
+        for r in run_results(build.dbt_env)["results"]
+        if r["unique_id"].startswith("test.") and r["status"] in ("warn", "fail")
+    }
+    assert "assert_reject_rate_below_bound" in flagged
+    stored, views = query_warehouse(
+        build.dbt_env,
+        ["select table_name from audit.assert_reject_rate_below_bound", "show views in audit"],
     )
     assert {"releases", "campaigns"} <= {r["table_name"] for r in stored}
+    assert {v["viewName"] for v in views} == flagged
 
 
 # ---------------------------------------------------------------- cases that stop a run
