@@ -8,8 +8,12 @@ sequence) that incremental runs equal a full refresh and that no feature looks a
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import re
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -455,3 +459,37 @@ def test_incremental_runs_equal_full_refresh_and_no_lookahead(
         changed.transactions_previous_30_days_x != changed.transactions_previous_30_days_y
     ]
     assert set(bought.calendar_date) == {date(2025, 5, 9), date(2025, 5, 10)}
+
+    # The grid's key and not-null tests in a build check only the days the build wrote (the
+    # files it wrote); `dbt test` checks every row. A copy of a March file, older than the
+    # run, duplicates keys the build does not write: only `dbt test` may see them.
+    march = incremental_state / "warehouse" / "intermediate.db" / "int_customer_days_windowed"
+    part = sorted((march / "calendar_month=2025-03-01").glob("part-*.parquet"))[0]
+    planted_part = part.with_name(f"planted-{part.name}")
+    shutil.copy(part, planted_part)
+    os.utime(planted_part, (time.time() - 86400,) * 2)
+    key_test = r"unique_combination_int_customer_days_windowed_customer_id__calendar_date"
+    built = incremental.run(
+        ["build", "-s", "int_customer_days_windowed"],
+        {**company_vars(planted), "attribution_reprocess_days": 3},
+    )
+    assert "computing the days from 2025-05-08 to 2025-05-10" in built.stdout
+    assert re.search(rf"PASS {key_test} ", built.stdout), built.stdout
+    tested = incremental.run(
+        ["test", "-s", "int_customer_days_windowed"], company_vars(planted), check=False
+    )
+    duplicates = pd.read_parquet(planted_part).shape[0]
+    assert re.search(rf"FAIL {duplicates} {key_test} ", tested.stdout), tested.stdout
+    # The failing rows are kept for audit. A full refresh rewrites every file, so its tests
+    # check every row: they pass, and the passing test drops the view of the failure.
+    refreshed = incremental.run(
+        ["build", "-s", "int_customer_days_windowed", "--full-refresh"], company_vars(planted)
+    )
+    assert re.search(rf"PASS {key_test} ", refreshed.stdout), refreshed.stdout
+    pd.testing.assert_frame_equal(read_grid(incremental_state), planted_grid)
+    target = incremental.dbt_env.target_dir
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"].values()
+    (view,) = [f"audit.{n['alias']}" for n in nodes if n["name"] == key_test]
+    log = (target / "logs" / "dbt.log").read_text()
+    created = log.rfind(f"create or replace view {view}\n")
+    assert -1 < created < log.rfind(f"drop view if exists {view}\n")
