@@ -11,8 +11,8 @@
     partitions (months), each holding only its own days.
 
     `dbt test`, a build that does not write the model, and other file formats check every
-    row. `written_rows_clock_skew_minutes` widens the window for storage whose clock is
-    not the driver's; a wider window only checks more rows.
+    row. `written_rows_clock_skew_minutes` (default 0) widens the window for storage whose
+    clock lags the driver's; a wider window only checks more rows.
 -#}
 {% macro get_where_subquery(relation) -%}
     {% set filters = [] %}
