@@ -184,6 +184,10 @@ class Project:
 
 
 def _project(args, company: Path, work: Path, end: date, repeats: int) -> dict:
+    # A fresh warehouse: an interrupted bench leaves table folders without their metastore
+    # entries, which the next full refresh cannot create over (LOCATION_ALREADY_EXISTS).
+    for leftover in ("spark", "target", "logs"):
+        shutil.rmtree(work / leftover, ignore_errors=True)
     project = Project(args, company, work)
     models = project.grid_models(end)
     if args.grid_model not in models:
