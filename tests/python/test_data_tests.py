@@ -33,3 +33,21 @@ def test_not_null_columns_names_each_column_with_nulls(spark) -> None:
     assert failures == {"label": 2, "amount paid": 1}
     clean = render("not_null_columns", model="planted", columns=["id"])
     assert spark.sql(clean).count() == 0
+
+
+def test_accepted_values_columns_names_each_column_and_value(spark) -> None:
+    spark.createDataFrame(
+        [(0, "web", True), (1, "store", None), (2, "it's", False), (2, None, True)],
+        "flag int, channel string, `is ok` boolean",
+    ).createOrReplaceTempView("planted_values")
+    columns = {"flag": [0, 1], "channel": ["web", "store"], "is ok": [True]}
+    sql = render("accepted_values_columns", model="planted_values", columns=columns)
+    failures = {
+        (row["column_name"], row["unexpected_value"]): row["n_records"]
+        for row in spark.sql(sql).collect()
+    }
+    # nulls pass; a quote inside a value is escaped, not a syntax error
+    assert failures == {("flag", "2"): 2, ("channel", "it's"): 1, ("is ok", "false"): 1}
+    accepting = {"flag": [0, 1, 2], "channel": ["web", "store", "it's"], "is ok": [True, False]}
+    clean = render("accepted_values_columns", model="planted_values", columns=accepting)
+    assert spark.sql(clean).count() == 0
