@@ -3,7 +3,8 @@
 The embedded Derby metastore admits one Spark process at a time, and the Thrift
 server may hold it while people look at the marts. The report and the export
 therefore read the warehouse's Parquet folders with pyarrow, locating each model
-through dbt's ``manifest.json`` (schema and alias, or ``location_root``). Delta
+through dbt's ``manifest.json`` (schema and alias, or ``location_root``) and the
+folder naming of the table materialization (``table_folder``). Delta
 tables (``DBT_FILE_FORMAT=delta``) cannot be read this way: reading their Parquet
 files would mix old and new versions, so they are refused with a message.
 """
@@ -30,11 +31,15 @@ class ModelInfo:
     columns: dict[str, str]
     access: str
     contracted: bool
-    folder: Path
+    parent: Path  # the folder holding the table's folder
 
     @property
     def relation(self) -> str:
         return f"{self.schema}.{self.alias}"
+
+    @property
+    def folder(self) -> Path:
+        return table_folder(self.parent, self.alias)
 
 
 def default_warehouse_dir() -> Path:
@@ -62,10 +67,10 @@ class WarehouseFiles:
                 continue
             alias = node.get("alias") or node["name"]
             location_root = node["config"].get("location_root")
-            folder = (
-                Path(location_root) / alias
+            parent = (
+                Path(location_root)
                 if location_root
-                else self.warehouse_dir / f"{node['schema']}.db" / alias
+                else self.warehouse_dir / f"{node['schema']}.db"
             )
             self.models[node["name"]] = ModelInfo(
                 name=node["name"],
@@ -78,7 +83,7 @@ class WarehouseFiles:
                 },
                 access=node.get("access", "protected"),
                 contracted=bool(node["config"].get("contract", {}).get("enforced")),
-                folder=folder,
+                parent=parent,
             )
 
     def info(self, name: str) -> ModelInfo:
@@ -123,6 +128,29 @@ class WarehouseFiles:
             for name, info in self.models.items()
             if info.access == "public" and info.schema == "marts"
         )
+
+
+def table_folder(parent: Path, alias: str) -> Path:
+    """The folder of table ``alias`` under ``parent``: ``<alias>/`` after a first build, the
+    ``<alias>__dbt_tmp_<run>/`` of the run that last swapped it in after a rebuild (the swap
+    points the table at its new files; the adapter's ``table.sql``). A run killed mid-build
+    can leave a second folder: the table's is the one whose write completed (``_SUCCESS``);
+    if that does not decide, the next dbt run will, and the error says so."""
+    candidates = [
+        path
+        for path in [parent / alias, *sorted(parent.glob(f"{alias}__dbt_tmp_*"))]
+        if path.is_dir()
+    ]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else parent / alias
+    complete = [path for path in candidates if (path / "_SUCCESS").is_file()]
+    if len(complete) == 1:
+        return complete[0]
+    raise MartUnavailableError(
+        f"{alias}: {len(complete) or len(candidates)} folders could hold the table "
+        f"({', '.join(path.name for path in complete or candidates)} in {parent}), left by an "
+        "interrupted dbt run: rerun the build (it drops the leftover)"
+    )
 
 
 def _data_files(folder: Path):

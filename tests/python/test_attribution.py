@@ -34,6 +34,7 @@ from marketing_analytics.ml.attribution import (
     ranking,
     srm_p_value,
 )
+from marketing_analytics.warehouse_files import table_folder
 
 # ---------------------------------------------------------------- estimators (fast)
 
@@ -312,8 +313,9 @@ def test_sampled_fit_recovers_the_full_grid_fit(warehouse, project_build) -> Non
         "select term, coefficient, ci_lower, ci_upper, training_customer_days "
         "from ml.ml_customer_days_purchase_coefficients"
     ).set_index("term")
+    marts = project_build.state_dir / "warehouse" / "marts.db"
     grid = pd.read_parquet(
-        project_build.state_dir / "warehouse" / "marts.db" / "fct_customer_day_features",
+        table_folder(marts, "fct_customer_day_features"),
         columns=["calendar_date", "is_purchase_day", *DRIVER_FEATURES],
     )
     test_days = 60  # var attribution_test_days

@@ -31,6 +31,7 @@ from dbt_runner import PROJECT_ROOT, DbtEnv, run_dbt
 
 from marketing_analytics import servers
 from marketing_analytics.spark_env import profile_spark_conf
+from marketing_analytics.warehouse_files import table_folder
 
 pytestmark = pytest.mark.slow
 
@@ -166,7 +167,7 @@ def python_derived(nodes: dict[str, dict], manifest_nodes: dict[str, dict]) -> s
 
 def read_table(warehouse: Path, schema: str, alias: str) -> pd.DataFrame:
     dataset = pads.dataset(
-        warehouse / f"{schema}.db" / alias, format="parquet", partitioning="hive"
+        table_folder(warehouse / f"{schema}.db", alias), format="parquet", partitioning="hive"
     )
     return dataset.to_table().to_pandas()
 

@@ -8,7 +8,7 @@ from report_fixtures import sample_marts, write_fake_warehouse
 
 from marketing_analytics.cli import main
 from marketing_analytics.export import export_marts
-from marketing_analytics.warehouse_files import MartUnavailableError, WarehouseFiles
+from marketing_analytics.warehouse_files import MartUnavailableError, WarehouseFiles, table_folder
 
 
 @pytest.fixture
@@ -51,3 +51,25 @@ def test_export_command_line(files, tmp_path: Path, capsys) -> None:
     assert "2 rows" in capsys.readouterr().out
     assert main([*args, "--target", str(tmp_path / "none"), *where]) == 1
     assert "run `make build`" in capsys.readouterr().err
+
+
+def test_table_folder_follows_the_swap_and_ignores_unfinished_writes(tmp_path: Path) -> None:
+    def folder(name: str, complete: bool = True) -> Path:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "part-0.parquet").touch()
+        if complete:
+            (tmp_path / name / "_SUCCESS").touch()
+        return tmp_path / name
+
+    assert table_folder(tmp_path, "mart") == tmp_path / "mart"  # not built: where it would be
+    first = folder("mart")
+    assert table_folder(tmp_path, "mart") == first
+    folder("mart__dbt_tmp_0badc0de", complete=False)  # a run killed while writing
+    assert table_folder(tmp_path, "mart") == first
+    first.rename(tmp_path / "gone")  # a rebuild swapped the table onto its new files
+    swapped = folder("mart__dbt_tmp_1234abcd")
+    assert table_folder(tmp_path, "mart") == swapped
+    folder("mart__dbt_tmp_5678abcd")  # killed after its write, before its swap
+    with pytest.raises(MartUnavailableError, match="rerun the build"):
+        table_folder(tmp_path, "mart")
+    assert table_folder(tmp_path, "other_mart") == tmp_path / "other_mart"

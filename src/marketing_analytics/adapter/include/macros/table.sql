@@ -4,27 +4,32 @@
     dbt-spark drops a Parquet table and then runs CREATE TABLE AS SELECT, so
     for the whole build (seconds to minutes) a BI reader finds no table, and
     a run killed in between leaves the mart missing. Here the model is built
-    into `<name>__dbt_tmp` (SQL: CREATE TABLE AS SELECT; Python: saveAsTable
-    through py_write_table), and only when that succeeded does the swap run:
+    into `<name>__dbt_tmp_<run>` (SQL: CREATE TABLE AS SELECT; Python:
+    saveAsTable through py_write_table), and only when that succeeded does the
+    swap run (macros/table_swap.sql):
 
-        alter table <name> rename to <name>__dbt_backup
-        alter table <name>__dbt_tmp rename to <name>
-        drop table <name>__dbt_backup
+        alter table <name> set location '<the new table's files>'
+        alter table <name>__dbt_tmp_<run> set location '<the old files>'
+        drop table <name>__dbt_tmp_<run>          -- deletes the old files
 
-    A reader sees the old table until the first rename and the new one after
-    the second: the only window without the table is between the two renames
-    (a metastore call and a directory move; Spark has no atomic swap of two
-    Parquet tables). Short, but not negligible: with four threads swapping at
-    once, a SIGKILL in the kill test caught two tables there (docs/benchmarks.md).
-    A run killed before the swap leaves the old table in place; one killed
-    between the renames leaves `<name>__dbt_backup` (the old data) until the
-    next run rebuilds the table.
+    The first statement is one metastore call: a reader sees the old version
+    or the new one and never a missing table, so a run killed anywhere leaves
+    every table readable, whatever the number of threads. A table that lived
+    at `<name>/` now lives at `<name>__dbt_tmp_<run>/` (WarehouseFiles finds
+    it). Leftovers of a killed run are dropped first; a kill inside the swap
+    leaves a tmp table that shares the target's files, so it is detached
+    before the drop.
 
-    Leftovers of a killed run are dropped first; a build killed mid-write can
-    leave files without a table under the tmp location, which Spark's CTAS
-    refuses by default: spark.sql.legacy.allowNonEmptyLocationInCTAS lets the
-    CTAS overwrite them. Delta and Iceberg tables keep dbt-spark's
-    `create or replace table` (atomic in those formats).
+    SET LOCATION cannot change a table's columns, provider or partitioning:
+    when those changed (the model was edited) or the table is partitioned (its
+    partitions keep their own locations), the old table is dropped and the new
+    one renamed into place, the one case a reader can miss the table for a
+    metastore call. A first build renames the new table into place. A build
+    killed mid-write can leave files without a table under the tmp location,
+    which Spark's CTAS refuses by default:
+    spark.sql.legacy.allowNonEmptyLocationInCTAS lets the CTAS overwrite them.
+    Delta and Iceberg tables keep dbt-spark's `create or replace table`
+    (atomic in those formats).
 #}
 {% materialization table, adapter='sparkoss', supported_languages=['sql', 'python'] %}
     {%- set language = model['language'] -%}
@@ -41,9 +46,6 @@
     {%- set tmp_relation = api.Relation.create(
         identifier=tmp_prefix ~ '_' ~ invocation_id[:8], schema=schema, database=database,
         type='table') -%}
-    {%- set backup_relation = api.Relation.create(
-        identifier=identifier ~ '__dbt_backup', schema=schema, database=database, type='table') -%}
-
     {%- set in_place = old_relation is not none and (
         (old_relation.is_delta and file_format == 'delta')
         or (old_relation.is_iceberg and file_format == 'iceberg')) -%}
@@ -55,13 +57,16 @@
             {{ create_table_as(False, target_relation, compiled_code, language) }}
         {%- endcall -%}
     {% else %}
-        {#- Tmp tables of earlier runs that were killed before their swap. -#}
-        {% set leftovers = run_query("show tables in " ~ schema ~ " like '" ~ tmp_prefix ~ "_*'") %}
-        {% for row in leftovers %}
-            {% do adapter.drop_relation(api.Relation.create(
-                identifier=row['tableName'], schema=schema, database=database, type='table')) %}
+        {#- The target and the tmp tables of earlier runs killed before or inside
+            their swap (and a backup left by the rename swap of earlier versions). -#}
+        {%- set found = sparkoss__tables_information(
+            schema, identifier ~ '|' ~ tmp_prefix ~ '_*|' ~ identifier ~ '__dbt_backup') -%}
+        {%- set target_location = (found.get(identifier) or {}).get('location') -%}
+        {% for name, table in found.items() if name != identifier %}
+            {% do sparkoss__drop_leftover(
+                api.Relation.create(identifier=name, schema=schema, database=database, type='table'),
+                table['location'], target_location) %}
         {% endfor %}
-        {% do adapter.drop_relation(backup_relation) %}
         {% call statement('allow_stale_tmp_location', auto_begin=False) -%}
             set spark.sql.legacy.allowNonEmptyLocationInCTAS=true
         {%- endcall %}
@@ -75,12 +80,18 @@
             {% do adapter.drop_relation(old_relation) %}
             {% set old_relation = none %}
         {% endif %}
-        {% if old_relation is not none %}
-            {% do adapter.rename_relation(target_relation, backup_relation) %}
-        {% endif %}
-        {% do adapter.rename_relation(tmp_relation, target_relation) %}
-        {% if old_relation is not none %}
-            {% do adapter.drop_relation(backup_relation) %}
+        {%- set old = found.get(identifier) if old_relation is not none else none -%}
+        {%- set new = sparkoss__tables_information(schema, tmp_relation.identifier)
+            .get(tmp_relation.identifier) if old is not none else none -%}
+        {% if old is not none and new is not none and not old['partitioned']
+                and old['shape'] == new['shape'] %}
+            {% do sparkoss__swap_locations(
+                target_relation, tmp_relation, old['location'], new['location']) %}
+        {% else %}
+            {% if old_relation is not none %}
+                {% do adapter.drop_relation(target_relation) %}
+            {% endif %}
+            {% do adapter.rename_relation(tmp_relation, target_relation) %}
         {% endif %}
     {% endif %}
 
