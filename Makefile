@@ -72,13 +72,13 @@ test-fast: install
 	$(BIN)/pytest -q -m "not slow"
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests python_models
+	$(BIN)/ruff format --check src tests python_models
 	$(BIN)/sqlfluff lint models analyses
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests python_models
+	$(BIN)/ruff check --fix src tests python_models
 	$(BIN)/sqlfluff fix models
 
 serve: install

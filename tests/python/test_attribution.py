@@ -9,7 +9,6 @@ sequence) that incremental runs equal a full refresh and that no feature looks a
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import shutil
@@ -22,41 +21,18 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DOCUMENTED_BIAS
-from scipy import stats
 
 from marketing_analytics.generator import GeneratorParams, generate
 from marketing_analytics.ml.attribution import (
     DRIVER_GROUPS,
     group_effects,
-    lift,
-    lift_from_sums,
     prior_corrected_intercept,
     ranking,
-    srm_p_value,
 )
+from marketing_analytics.ml.experiments import lift, sample_ratio_mismatch
 from marketing_analytics.warehouse_files import table_folder
 
 # ---------------------------------------------------------------- estimators (fast)
-
-
-def test_lift_matches_welch_by_hand() -> None:
-    rng = np.random.default_rng(1)
-    treated, control = rng.normal(1.2, 2.0, 400), rng.normal(1.0, 1.0, 300)
-    result = lift(treated, control)
-    se = math.sqrt(treated.var(ddof=1) / 400 + control.var(ddof=1) / 300)
-    assert result.estimate == pytest.approx(treated.mean() - control.mean())
-    assert result.std_error == pytest.approx(se)
-    assert result.ci_upper - result.estimate == pytest.approx(stats.norm.ppf(0.975) * se)
-    same = lift_from_sums(
-        400, treated.sum(), (treated**2).sum(), 300, control.sum(), (control**2).sum()
-    )
-    assert same.ci_lower == pytest.approx(result.ci_lower)
-
-
-def test_srm_p_value_matches_scipy_chisquare() -> None:
-    assert srm_p_value([5100, 4900]) == pytest.approx(stats.chisquare([5100, 4900]).pvalue)
-    assert srm_p_value([300, 200, 100]) < 1e-10
-    assert srm_p_value([30, 70], [0.3, 0.7]) == pytest.approx(1.0)
 
 
 def test_prior_correction_recovers_the_population_intercept() -> None:
@@ -138,7 +114,7 @@ def test_randomized_lift_ci_covers_planted_sate(tmp_path: Path, email_effect: fl
         detected += rate.ci_lower > 0
         if email_effect == 0.0:
             assert truth["sate_purchase_day_rate"] == 0.0
-        assert srm_p_value([len(treated), len(control)]) > 0.001
+        assert sample_ratio_mismatch([len(treated), len(control)])[1] > 0.001
         shutil.rmtree(out)
     assert covered["rate"] >= 6 and covered["spend"] >= 6, covered
     if email_effect > 0:

@@ -135,10 +135,10 @@ final as (
         control_rate,
         treated_rate - control_rate as observed_uplift,
         treated_rate - control_rate
-        - 1.96 * sqrt(treated_variance / treated_units + control_variance / control_units)
+        - {{ z_quantile() }} * sqrt(treated_variance / treated_units + control_variance / control_units)
             as observed_uplift_ci_lower,
         treated_rate - control_rate
-        + 1.96 * sqrt(treated_variance / treated_units + control_variance / control_units)
+        + {{ z_quantile() }} * sqrt(treated_variance / treated_units + control_variance / control_units)
             as observed_uplift_ci_upper,
         mean_predicted_uplift,
         send_rate

@@ -17,6 +17,7 @@ from marketing_analytics.ml.attribution import (
     logistic_standard_errors,
     prior_corrected_intercept,
 )
+from marketing_analytics.ml.experiments import z_quantile
 
 
 def training_days(features, test_days):
@@ -30,7 +31,7 @@ def model(dbt, session):
     test_days = int(dbt.config.get("test_days"))
     sample_rate = float(dbt.config.get("negative_sample_rate"))
     seed = int(dbt.config.get("random_seed"))
-    confidence_z = 1.959963984540054
+    confidence_z = z_quantile(float(dbt.config.get("confidence_level")))
     names = list(DRIVER_FEATURES)
 
     grid = dbt.ref("fct_customer_day_features").select(

@@ -10,7 +10,8 @@ One row per campaign and metric.
 
 from pyspark.sql import functions as sf
 
-from marketing_analytics.ml.attribution import DRIVER_FEATURES, lift_from_sums, srm_p_value
+from marketing_analytics.ml.attribution import DRIVER_FEATURES
+from marketing_analytics.ml.experiments import lift_from_sums, sample_ratio_mismatch
 
 
 def model(dbt, session):
@@ -36,7 +37,7 @@ def model(dbt, session):
         treated, control = arm.get("treatment"), arm.get("control")
         if treated is None or control is None or min(treated["n"], control["n"]) < 2:
             continue
-        p_value = srm_p_value([treated["n"], control["n"]])
+        _, p_value = sample_ratio_mismatch([treated["n"], control["n"]])
         for metric, column in (
             ("purchase_day_rate", "purchase_day_rate"),
             ("spend_per_customer", "spend"),

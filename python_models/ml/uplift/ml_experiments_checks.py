@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from marketing_analytics.ml.uplift import (
+from marketing_analytics.ml.experiments import (
     sample_ratio_mismatch,
     standardized_mean_difference,
     welch_difference,
@@ -37,7 +37,7 @@ def check_rows(arms, expected_shares, srm_alpha, smd_threshold):
         first = wide.iloc[0]
         treated, control = int(first[("units", "treatment")]), int(first[("units", "control")])
         share = float(expected_shares.get(dataset, 0.5))
-        chi_square, p_value = sample_ratio_mismatch(treated, control, share)
+        chi_square, p_value = sample_ratio_mismatch([treated, control], [share, 1.0 - share])
         rows += [
             (dataset, "arm_size", "treated_units", float(treated), None, None, None, None, "count"),
             (dataset, "arm_size", "control_units", float(control), None, None, None, None, "count"),

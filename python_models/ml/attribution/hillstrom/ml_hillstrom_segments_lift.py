@@ -5,7 +5,7 @@ fct_hillstrom_segment_outcomes, and the SRM p-value of the three arms (expected 
 One row per e-mail segment and metric.
 """
 
-from marketing_analytics.ml.attribution import lift_from_sums, srm_p_value
+from marketing_analytics.ml.experiments import lift_from_sums, sample_ratio_mismatch
 
 CONTROL = "No E-Mail"
 
@@ -14,7 +14,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     confidence = float(dbt.config.get("confidence_level"))
     arms = dbt.ref("fct_hillstrom_segment_outcomes").toPandas().set_index("email_segment")
-    p_value = srm_p_value(arms["customers"].astype(int).tolist())
+    _, p_value = sample_ratio_mismatch(arms["customers"].astype(int).tolist())
     control = arms.loc[CONTROL]
     rows = []
     for segment, arm in arms.drop(index=CONTROL).iterrows():
