@@ -12,7 +12,7 @@
 #}
 {% macro log_relation_checksums(label, schemas=none) %}
     {% if execute and var('log_checksums', false) %}
-        {% set schemas = schemas or var('checksum_schemas', ['staging', 'intermediate', 'marts', 'ml']) %}
+        {% set schemas = schemas or var('checksum_schemas', ['staging', 'intermediate', 'marts', 'ml', 'reports']) %}
         {% set existing = run_query('show schemas').columns[0].values() | map('lower') | list %}
         {% set relations = [] %}
         {% for schema in schemas if schema | lower in existing %}

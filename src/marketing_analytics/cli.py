@@ -110,10 +110,12 @@ def _summary(args: argparse.Namespace) -> int:
     marts = sorted(
         f"{node['schema']}.{node['alias']}"
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] in ("marts", "ml")
+        if node["resource_type"] == "model" and node["schema"] in ("marts", "ml", "reports")
     )
     warehouse = profile_spark_conf("local")["spark.sql.warehouse.dir"]
-    print(f"\nBuilt {len(marts)} marts and model outputs in the Spark warehouse {warehouse}:")
+    print(
+        f"\nBuilt {len(marts)} marts, model outputs and reports in the Spark warehouse {warehouse}:"
+    )
     for name in marts:
         print(f"  {name}")
     print(
@@ -125,7 +127,7 @@ def _summary(args: argparse.Namespace) -> int:
         "  make report       # HTML report with charts: open reports/index.html\n"
         "  make export       # public marts as Parquet files in exports/ (EXPORT_FORMAT=csv)\n"
         '  .venv/bin/dbt show --profiles-dir profiles --inline "select * from '
-        "{{ ref('fct_validation_scorecard') }}\"\n"
+        "{{ ref('rpt_validation_scorecard') }}\"\n"
     )
     return 0
 

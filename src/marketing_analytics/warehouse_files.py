@@ -122,11 +122,11 @@ class WarehouseFiles:
         return table.cast(pa.schema(casts)).to_pandas()
 
     def public_marts(self) -> list[str]:
-        """The contracted, public models BI tools and exports rely on."""
+        """The contracted, public models BI tools and exports rely on (marts and reports)."""
         return sorted(
             name
             for name, info in self.models.items()
-            if info.access == "public" and info.schema == "marts"
+            if info.access == "public" and info.schema in ("marts", "reports")
         )
 
 

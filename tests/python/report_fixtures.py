@@ -17,7 +17,7 @@ def sample_marts(seed: int = 0) -> dict[str, pd.DataFrame]:
     deciles = np.arange(1, 11)
     shares = np.linspace(0, 1, 11)
     return {
-        "fct_validation_scorecard": pd.DataFrame(
+        "rpt_validation_scorecard": pd.DataFrame(
             {
                 "analysis": ["foundation", "attribution", "uplift", "mmm"],
                 "dataset": ["synthetic", "synthetic", "artea", "sales_campaigns"],
@@ -298,8 +298,11 @@ def write_fake_warehouse(root: Path, marts: dict[str, pd.DataFrame]) -> tuple[Pa
             if name.startswith("int_")
             else "ml"
             if name.startswith("ml_")
+            else "reports"
+            if name.startswith("rpt_")
             else "marts"
         )
+        public = schema in ("marts", "reports")
         nodes[f"model.marketing_analytics.{name}"] = {
             "resource_type": "model",
             "name": name,
@@ -307,8 +310,8 @@ def write_fake_warehouse(root: Path, marts: dict[str, pd.DataFrame]) -> tuple[Pa
             "schema": schema,
             "description": f"One row per something of {name}.",
             "columns": {},
-            "access": "public" if schema == "marts" else "protected",
-            "config": {"enabled": True, "contract": {"enforced": schema == "marts"}},
+            "access": "public" if public else "protected",
+            "config": {"enabled": True, "contract": {"enforced": public}},
         }
         if name in marts:
             folder = warehouse / f"{schema}.db" / name

@@ -256,7 +256,7 @@ def test_grid_matches_independent_recomputation(warehouse) -> None:
 @pytest_slow
 def test_attribution_scorecard_matches_truth(warehouse) -> None:
     card = warehouse.query(
-        "select * from marts.fct_validation_scorecard where analysis = 'attribution'"
+        "select * from reports.rpt_validation_scorecard where analysis = 'attribution'"
     ).set_index("metric")
     for metric in (
         "email_holdout_purchase_day_rate_lift",

@@ -18,7 +18,7 @@ from marketing_analytics.warehouse_files import WarehouseFiles
 pytestmark = pytest.mark.slow
 
 # What BI reads, plus staging tables whose counts the foundation reconciles.
-CHECKED = ["fct_validation_scorecard", "stg_synthetic__transactions", "stg_synthetic__customers"]
+CHECKED = ["rpt_validation_scorecard", "stg_synthetic__transactions", "stg_synthetic__customers"]
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +33,16 @@ def duckdb_count(folder: Path) -> int:
     return duckdb.connect().execute(query).fetchone()[0]
 
 
-def test_public_marts_are_contracted_documented_and_in_the_marts_schema(project_build) -> None:
+def test_public_marts_are_contracted_documented_and_in_marts_or_reports(project_build) -> None:
     manifest = json.loads((project_build.target_dir / "manifest.json").read_text())
     public = [
         node
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node.get("access") == "public"
     ]
-    assert any(node["name"] == "fct_validation_scorecard" for node in public)
+    assert any(node["name"] == "rpt_validation_scorecard" for node in public)
     for node in public:
-        assert node["schema"] == "marts", node["name"]
+        assert node["schema"] in ("marts", "reports"), node["name"]
         assert node["config"]["contract"]["enforced"], node["name"]
         assert node["description"].strip(), node["name"]
         for column in node["columns"].values():
@@ -58,7 +58,7 @@ def test_row_counts_through_hiveserver2_equal_the_parquet_files(warehouse, files
 
 
 def test_mart_values_through_hiveserver2_equal_the_parquet_files(warehouse, files) -> None:
-    info = files.info("fct_validation_scorecard")
+    info = files.info("rpt_validation_scorecard")
     columns = "analysis, dataset, metric, value, reference_value, is_consistent"
     through_thrift = warehouse.query(f"select {columns} from {info.relation}")
     from_files = (
@@ -97,9 +97,9 @@ def test_export_writes_the_public_marts_while_the_server_runs(
         expected = int(warehouse.scalar(f"select count(*) from {relation}"))
         frame = pd.read_parquet(item.path) if fmt == "parquet" else pd.read_csv(item.path)
         assert item.rows == len(frame) == expected, item.model
-    scorecard = next(item for item in written if item.model == "fct_validation_scorecard")
+    scorecard = next(item for item in written if item.model == "rpt_validation_scorecard")
     frame = pd.read_parquet(scorecard.path) if fmt == "parquet" else pd.read_csv(scorecard.path)
-    total = float(warehouse.scalar("select sum(value) from marts.fct_validation_scorecard"))
+    total = float(warehouse.scalar("select sum(value) from reports.rpt_validation_scorecard"))
     assert frame["value"].astype(float).sum() == pytest.approx(total, rel=1e-12)
     chosen = export_marts(files, tmp_path / "one", fmt, ["stg_synthetic__customers"])
     assert [item.path.name for item in chosen] == [f"stg_synthetic__customers.{fmt}"]

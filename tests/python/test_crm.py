@@ -198,7 +198,7 @@ def test_synthetic_snapshot_matches_raw_events(warehouse, test_company) -> None:
 
 @pytest.mark.slow
 def test_crm_scorecard_rows_are_consistent(warehouse, public_data) -> None:
-    rows = warehouse.query("select * from marts.fct_validation_scorecard where analysis = 'crm'")
+    rows = warehouse.query("select * from reports.rpt_validation_scorecard where analysis = 'crm'")
     synthetic = rows[rows.dataset == "synthetic"]
     assert len(synthetic) == 6 and synthetic.reference_value.notna().all()
     assert synthetic.is_consistent.astype(bool).all(), synthetic.to_string()

@@ -16,7 +16,7 @@ from conftest import free_port
 from marketing_analytics import servers
 from marketing_analytics.docs_site import make_server
 
-MART = "model.marketing_analytics.fct_validation_scorecard"
+MART = "model.marketing_analytics.rpt_validation_scorecard"
 
 # The cytoscape instance the docs site draws its graph with.
 CYTOSCAPE = (
@@ -122,7 +122,7 @@ def test_lineage_graph_of_a_mart_shows_its_upstream_models(project_build, tmp_pa
             launcher = "document.querySelector('[ng-click=\"onLauncherClick()\"]')"
             browser.wait_for(f"!!{launcher}")
             inputs = "Array.from(document.querySelectorAll('input'))"
-            selected = f"{inputs}.some(i => i.value === '+fct_validation_scorecard+')"
+            selected = f"{inputs}.some(i => i.value === '+rpt_validation_scorecard+')"
             # The model page fills the graph's selector box; a click on the graph before
             # that (seen with Chromium 156.0.8078.114) opens the whole DAG unselected.
             browser.wait_for(selected)
@@ -157,7 +157,7 @@ def test_lineage_graph_of_a_mart_shows_its_upstream_models(project_build, tmp_pa
         assert exposures <= visible
         assert graph["inside"] == len(visible)  # laid out on screen, not off-canvas
         assert graph["edges"] >= len(expected_upstream)
-        assert "+fct_validation_scorecard+" in selection, selection
+        assert "+rpt_validation_scorecard+" in selection, selection
         assert shot.stat().st_size > 50_000  # a drawn graph, not a blank page
     finally:
         assert servers.stop("docs", state)

@@ -27,9 +27,9 @@ def test_export_writes_every_public_mart_with_its_rows(files, fmt, tmp_path: Pat
         frame = pd.read_parquet(item.path) if fmt == "parquet" else pd.read_csv(item.path)
         assert item.rows == len(frame) == len(marts[item.model])
         assert list(frame.columns) == list(marts[item.model].columns)
-    path = tmp_path / "out" / f"fct_validation_scorecard.{fmt}"
+    path = tmp_path / "out" / f"rpt_validation_scorecard.{fmt}"
     scorecard = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
-    assert scorecard.value.sum() == pytest.approx(marts["fct_validation_scorecard"].value.sum())
+    assert scorecard.value.sum() == pytest.approx(marts["rpt_validation_scorecard"].value.sum())
 
 
 def test_export_refuses_missing_models_and_delta_tables(files, tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_planted_coefficients_inside_the_simultaneous_hac_interval(seed: int) ->
     result = mmm.fit_ols(synthetic_panel(rho=0.6, seed=seed), SYNTHETIC_SPEC)
     assert result.diagnostics["is_autocorrelated"]  # planted rho = 0.6: DW well below 1.5
     table = result.coefficients
-    # The scorecard's rule (int_scorecard__mmm): all 12 planted terms at once.
+    # The scorecard's rule (rpt_scorecard__mmm): all 12 planted terms at once.
     inside = covered(table, "hac", "simultaneous_ci_lower", "simultaneous_ci_upper")
     assert inside.all(), inside[~inside]
     # Bonferroni: each simultaneous interval is the per-term one at level 1 - 0.05 / k.
@@ -284,7 +284,7 @@ def test_pivot_panel_round_trip() -> None:
 # ------------------------------------------------------------------ end to end (slow)
 @pytest.mark.slow
 def test_mmm_scorecard_rows_are_consistent(warehouse, public_data) -> None:
-    rows = warehouse.query("select * from marts.fct_validation_scorecard where analysis = 'mmm'")
+    rows = warehouse.query("select * from reports.rpt_validation_scorecard where analysis = 'mmm'")
     synthetic = rows[rows.dataset == "synthetic"]
     assert len(synthetic[synthetic.metric.str.startswith("coefficient_")]) == 12
     assert synthetic.reference_value.notna().all()

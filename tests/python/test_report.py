@@ -91,7 +91,7 @@ def test_every_section_draws_its_charts_from_marts_shaped_as_expected(tmp_path: 
 def test_missing_marts_and_columns_give_visible_notes_not_errors(tmp_path: Path) -> None:
     marts = sample_marts()
     marts = {
-        "fct_validation_scorecard": marts["fct_validation_scorecard"],
+        "rpt_validation_scorecard": marts["rpt_validation_scorecard"],
         "fct_channel_coefficients": marts["fct_channel_coefficients"].drop(columns=["p_value"]),
     }
     target, warehouse = write_fake_warehouse(tmp_path, marts)
@@ -205,7 +205,7 @@ def test_report_of_the_test_build_renders_every_chart_in_chromium(
     )
     assert_every_analysis_charted(result, public_data)
     # The report's numbers are the warehouse's (read here through the Thrift server).
-    scorecard_rows = int(warehouse.scalar("select count(*) from marts.fct_validation_scorecard"))
+    scorecard_rows = int(warehouse.scalar("select count(*) from reports.rpt_validation_scorecard"))
     transactions = int(warehouse.scalar("select count(*) from staging.stg_synthetic__transactions"))
     html = result.path.read_text()
     assert f"{transactions:,} accepted transactions" in html

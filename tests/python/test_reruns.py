@@ -3,8 +3,8 @@ every table in place and the rerun gives the same tables again.
 
 Uses the warehouse of ``broken_company_build`` (its end-of-run checksums are the
 reference) and adds two ``dbt run`` invocations on it (models only, no tests): one of the
-marts, SIGKILLed while the first of them is being written, then a rerun of the marts and
-the Python (MLlib, statsmodels) models, whose seeds must make them reproducible. The
+marts, SIGKILLed while the first of them is being written, then a rerun of the marts, the
+Python (MLlib, statsmodels) models and the reports, whose seeds must make them reproducible. The
 SQL models upstream are checked against another execution in test_cluster.py.
 """
 
@@ -38,7 +38,7 @@ def killed_and_rerun(broken_company_build):
         kill_when=warehouse / "marts.db" / "*__dbt_tmp_*",
     )
     rerun = run_dbt_watched(
-        ["run", "--select", "path:models/marts", "path:python_models"],
+        ["run", "--select", "path:models/marts", "path:python_models", "path:models/reports"],
         build.dbt_env,
         build.dbt_vars,
     )
@@ -48,8 +48,8 @@ def killed_and_rerun(broken_company_build):
 def test_reference_covers_every_layer(killed_and_rerun) -> None:
     reference, _, _ = killed_and_rerun
     schemas = {name.split(".")[0] for name in reference}
-    assert {"staging", "intermediate", "marts"} <= schemas
-    assert reference["marts.fct_validation_scorecard"][0] > 0
+    assert {"staging", "intermediate", "marts", "ml", "reports"} <= schemas
+    assert reference["reports.rpt_validation_scorecard"][0] > 0
 
 
 def test_kill_happened_mid_model(killed_and_rerun) -> None:
@@ -79,7 +79,7 @@ def test_tables_are_swapped_never_dropped_first(killed_and_rerun, broken_company
     at the new files: no statement drops or renames a table that readers use."""
     log = (broken_company_build.dbt_env.target_dir / "logs" / "dbt.log").read_text()
     log = log[log.rfind("Running with dbt=") :]  # the rerun only
-    assert "alter table marts.fct_validation_scorecard set location '" in log
+    assert "alter table reports.rpt_validation_scorecard set location '" in log
     assert not re.findall(r"alter table (\w+\.\w+) rename to", log)
     # (raw and truth tables are re-registered over the files on every run: not models)
     drops = [
@@ -88,4 +88,4 @@ def test_tables_are_swapped_never_dropped_first(killed_and_rerun, broken_company
         if not name.startswith(("raw.", "truth."))
     ]
     assert drops and all(LEFTOVER.search(name) for name in drops), drops
-    assert "create table marts.fct_validation_scorecard\n" not in log
+    assert "create table reports.rpt_validation_scorecard\n" not in log

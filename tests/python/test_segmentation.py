@@ -209,7 +209,7 @@ def test_personas_match_planted_segments(warehouse, truth) -> None:
 def test_scorecard_rows(warehouse) -> None:
     rows = warehouse.query(
         "select metric, value, reference_value, is_consistent "
-        "from marts.fct_validation_scorecard where analysis = 'segmentation'"
+        "from reports.rpt_validation_scorecard where analysis = 'segmentation'"
     ).set_index("metric")
     assert rows.loc["ari_kmeans_vs_planted_segments", "value"] >= 0.9
     assert rows.loc["chosen_k", "value"] == rows.loc["chosen_k", "reference_value"] == 4

@@ -245,7 +245,7 @@ def test_targeting_maximizes_expected_profit(warehouse) -> None:
 @pytest.mark.slow
 def test_uplift_scorecard_rows_are_consistent(warehouse) -> None:
     scorecard = warehouse.query(
-        "select * from marts.fct_validation_scorecard where analysis = 'uplift'"
+        "select * from reports.rpt_validation_scorecard where analysis = 'uplift'"
     )
     synthetic = scorecard[scorecard.dataset == "synthetic"].set_index("metric")
     for metric in (

@@ -23,7 +23,7 @@ MAX_CHARTS_PER_MART = 6
 # columns are the analyses' published contracts (their _<dir>__models.yml).
 EXPECTED_MARTS: dict[str, list[str]] = {
     # core
-    "fct_validation_scorecard": [
+    "rpt_validation_scorecard": [
         "analysis", "dataset", "metric", "value", "ci_lower", "ci_upper",
         "reference_value", "reference_source", "consistency_rule", "is_consistent",
     ],
@@ -251,10 +251,10 @@ def html_table(frame: pd.DataFrame, max_rows: int = 60) -> str:
 
 def scorecard_intervals(files: WarehouseFiles, section: Section) -> None:
     """Forest plot of the section's scorecard rows that carry a confidence interval."""
-    if not files.exists("fct_validation_scorecard"):
+    if not files.exists("rpt_validation_scorecard"):
         return
     reader, analysis = _Reader(files, section), section.key
-    scorecard = files.read("fct_validation_scorecard")
+    scorecard = files.read("rpt_validation_scorecard")
     rows = scorecard[
         (scorecard.analysis == analysis) & scorecard.ci_lower.notna() & scorecard.ci_upper.notna()
     ]
@@ -266,7 +266,7 @@ def scorecard_intervals(files: WarehouseFiles, section: Section) -> None:
         if len(charts) > 1:
             title += f" ({part} of {len(charts)}, by scale)"
         reader.chart(
-            "fct_validation_scorecard",
+            "rpt_validation_scorecard",
             title,
             svg.interval_chart(
                 [f"{row.metric} ({row.dataset})" for row in scale_rows.itertuples()],
@@ -310,7 +310,7 @@ def foundation(files: WarehouseFiles) -> Section:
         "Can the pipeline be trusted, and what data did it run on?",
     )
     reader = _Reader(files, section)
-    scorecard = reader.read("fct_validation_scorecard")
+    scorecard = reader.read("rpt_validation_scorecard")
     if scorecard is not None:
         status = scorecard.is_consistent.map(
             lambda value: (
@@ -326,7 +326,7 @@ def foundation(files: WarehouseFiles) -> Section:
             "NOT consistent": svg.PALETTE[3],
         }
         reader.chart(
-            "fct_validation_scorecard",
+            "rpt_validation_scorecard",
             "Scorecard rows by analysis and status",
             svg.bar_chart(
                 [f"{row.analysis}: {row.status}" for row in counts.itertuples()],
@@ -339,7 +339,7 @@ def foundation(files: WarehouseFiles) -> Section:
             "(planted truth, published figure); red bars are figures that miss it.",
         )
         section.tables.append(
-            ("All scorecard rows (marts.fct_validation_scorecard)", html_table(scorecard, 200))
+            ("All scorecard rows (reports.rpt_validation_scorecard)", html_table(scorecard, 200))
         )
     transactions = reader.read("stg_synthetic__transactions", only_expected=True)
     if transactions is not None:

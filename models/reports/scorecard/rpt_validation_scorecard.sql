@@ -1,16 +1,16 @@
 -- Every analysis publishes its headline figures here, beside the reference
--- they should match. Add an analysis by adding its int_scorecard__ model.
+-- they should match. Add an analysis by adding its rpt_scorecard__ model.
 {% set scorecard_models = [
-    'int_scorecard__foundation',
-    'int_scorecard__mmm',
-    'int_scorecard__attribution',
-    'int_scorecard__crm',
-    'int_scorecard__segmentation',
+    'rpt_scorecard__foundation',
+    'rpt_scorecard__mmm',
+    'rpt_scorecard__attribution',
+    'rpt_scorecard__crm',
+    'rpt_scorecard__segmentation',
 ] -%}
 {% if 'hillstrom' in var('public_data', {}) -%}
-{% do scorecard_models.append('int_scorecard__hillstrom') -%}
+{% do scorecard_models.append('rpt_scorecard__hillstrom') -%}
 {% endif -%}
-{% do scorecard_models.append('int_scorecard__uplift') -%}
+{% do scorecard_models.append('rpt_scorecard__uplift') -%}
 
 with
 
