@@ -17,6 +17,7 @@ from conftest import company_vars, require_public
 from dbt_runner import PROJECT_ROOT, DbtEnv, DbtWorker
 
 from marketing_analytics.ml.crm import prune_correlated
+from marketing_analytics.warehouse_files import table_folder
 
 KAGGLE = "kaggle_marketing_campaign"
 FLAGS = ["AcceptedCmp1", "AcceptedCmp2", "AcceptedCmp3", "AcceptedCmp4", "AcceptedCmp5"]
@@ -284,9 +285,12 @@ def test_loader_accepts_other_forms_and_names_a_missing_column(
             schemas = {p.name for p in (dbt_env.state_dir / "warehouse").glob("*.db")}
             assert "raw.db" in schemas
             assert not schemas & {"truth.db", "raw_hillstrom.db", "raw_artea.db"}
-            # The staged table read from its Parquet files: no `dbt show`.
+            # The staged table read from its Parquet files (the folder of the run that last
+            # swapped it in): no `dbt show`.
             warehouse = dbt_env.state_dir / "warehouse" / "staging.db"
-            staged = pd.read_parquet(warehouse / "stg_kaggle_marketing_campaign__customers")
+            staged = pd.read_parquet(
+                table_folder(warehouse, "stg_kaggle_marketing_campaign__customers")
+            )
             row = {
                 "n": len(staged),
                 "with_income": staged["income"].notna().sum(),
