@@ -11,12 +11,17 @@ SQL models upstream are checked against another execution in test_cluster.py.
 import re
 
 import pytest
-from reliability_support import checksums, run_dbt_watched
+from reliability_support import checksums, query_warehouse, run_dbt_watched
+
+from marketing_analytics.warehouse_files import table_folder
 
 pytestmark = pytest.mark.slow
 
 # Tables left by the table materialization mid-swap are not readers' tables.
 LEFTOVER = re.compile(r"__dbt_(tmp_[0-9a-f]+|backup)$")
+# A run killed inside the swap of this table, after its first statement: its tmp table
+# points at the table's files, and its own folder holds the new files, unreferenced.
+SWAPPED, INTERRUPTED = "rpt_validation_scorecard", "rpt_validation_scorecard__dbt_tmp_0000dead"
 
 
 def real_tables(sums: dict) -> dict:
@@ -36,6 +41,15 @@ def killed_and_rerun(broken_company_build):
         build.dbt_env,
         build.dbt_vars,
         kill_when=warehouse / "marts.db" / "*__dbt_tmp_*",
+    )
+    # The reports are not in the killed run: their files are where the first build put them.
+    reports = warehouse / "reports.db"
+    query_warehouse(
+        build.dbt_env,
+        [
+            f"create table reports.{INTERRUPTED} as select * from reports.{SWAPPED}",
+            f"alter table reports.{INTERRUPTED} set location '{table_folder(reports, SWAPPED)}'",
+        ],
     )
     rerun = run_dbt_watched(
         ["run", "--select", "path:models/marts", "path:python_models", "path:models/reports"],
@@ -72,6 +86,19 @@ def test_rerun_gives_identical_tables(killed_and_rerun) -> None:
     assert real_tables(end) == reference
     # and leaves no tmp or backup table behind
     assert not [name for name in end if LEFTOVER.search(name)]
+
+
+def test_swap_interrupted_by_a_kill_leaves_no_folder_behind(
+    killed_and_rerun, broken_company_build
+) -> None:
+    """The planted leftover of a swap cut short shares the table's files: the rerun must drop
+    it without deleting them (the checksums above) and delete the folder only it knew."""
+    _, _, rerun = killed_and_rerun
+    assert rerun.returncode == 0, rerun.stdout[-5000:]
+    reports = broken_company_build.dbt_env.state_dir / "warehouse" / "reports.db"
+    assert not (reports / INTERRUPTED).exists()
+    # one folder holds the table (table_folder raises when two complete ones could)
+    assert table_folder(reports, SWAPPED).is_dir()
 
 
 def test_tables_are_swapped_never_dropped_first(killed_and_rerun, broken_company_build) -> None:

@@ -8,17 +8,17 @@
     saveAsTable through py_write_table), and only when that succeeded does the
     swap run (macros/table_swap.sql):
 
-        alter table <name> set location '<the new table's files>'
         alter table <name>__dbt_tmp_<run> set location '<the old files>'
+        alter table <name> set location '<the new table's files>'
         drop table <name>__dbt_tmp_<run>          -- deletes the old files
 
-    The first statement is one metastore call: a reader sees the old version
-    or the new one and never a missing table, so a run killed anywhere leaves
-    every table readable, whatever the number of threads. A table that lived
-    at `<name>/` now lives at `<name>__dbt_tmp_<run>/` (WarehouseFiles finds
-    it). Leftovers of a killed run are dropped first; a kill inside the swap
-    leaves a tmp table that shares the target's files, so it is detached
-    before the drop.
+    The second statement is the swap, one metastore call: a reader sees the
+    old version or the new one and never a missing table, so a run killed
+    anywhere leaves every table readable, whatever the number of threads. A
+    table that lived at `<name>/` now lives at `<name>__dbt_tmp_<run>/`
+    (WarehouseFiles finds it). Leftovers of a killed run are dropped first; a
+    kill between the first two statements leaves a tmp table that shares the
+    target's files, so it is pointed back at its own folder before the drop.
 
     SET LOCATION cannot change a table's columns, provider or partitioning:
     when those changed (the model was edited) or the table is partitioned (its

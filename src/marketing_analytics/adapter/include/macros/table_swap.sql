@@ -27,15 +27,16 @@
 
 
 {#
-    Drops a tmp table a killed run left behind. If the run was killed inside
-    the swap, after the target was pointed at the tmp table's files, both
-    tables share one location: the leftover is pointed elsewhere first, so
-    dropping it cannot delete the files the target reads.
+    Drops a tmp table a killed run left behind. A run killed inside the swap,
+    after its first statement, left the tmp table pointing at the target's
+    (old) files and its own folder, which holds the new files, unreferenced:
+    the leftover is pointed back at its own folder first, so the drop deletes
+    that folder and never the files the target reads.
 #}
 {% macro sparkoss__drop_leftover(relation, location, target_location) %}
     {% if location is not none and location == target_location %}
         {% call statement('detach_leftover', auto_begin=False) -%}
-            alter table {{ relation }} set location '{{ location }}__dbt_detached'
+            alter table {{ relation }} set location '{{ location.rsplit('/', 1)[0] ~ '/' ~ relation.identifier }}'
         {%- endcall %}
     {% endif %}
     {% do adapter.drop_relation(relation) %}
@@ -43,16 +44,18 @@
 
 
 {#
-    Points `target` at the files of `tmp` (one metastore call: a reader sees the
-    old version or the new one, never no table), then points `tmp` at the old
-    files and drops it, which deletes them (`tmp` is a managed table).
+    Points `tmp` at the target's old files, then `target` at the new ones (one
+    metastore call: a reader sees the old version or the new one, never no
+    table), then drops `tmp`, which deletes the old files (it is managed).
+    In this order a kill between the statements leaves no folder that no
+    table points to (sparkoss__drop_leftover).
 #}
 {% macro sparkoss__swap_locations(target, tmp, target_location, tmp_location) %}
-    {% call statement('swap_location', auto_begin=False) -%}
-        alter table {{ target }} set location '{{ tmp_location }}'
-    {%- endcall %}
     {% call statement('release_old_files', auto_begin=False) -%}
         alter table {{ tmp }} set location '{{ target_location }}'
+    {%- endcall %}
+    {% call statement('swap_location', auto_begin=False) -%}
+        alter table {{ target }} set location '{{ tmp_location }}'
     {%- endcall %}
     {% do adapter.drop_relation(tmp) %}
 {% endmacro %}
