@@ -2,7 +2,7 @@
 
 import os
 
-from dbt.adapters.base import PythonJobHelper, available
+from dbt.adapters.base import BaseRelation, PythonJobHelper, available
 from dbt.adapters.spark.impl import SparkAdapter
 
 from marketing_analytics.adapter.connections import SparkossConnectionManager
@@ -30,3 +30,24 @@ class SparkossAdapter(SparkAdapter):
         if "://" in path or path.startswith("file:"):
             return path
         return os.path.abspath(os.path.expanduser(path))
+
+    @available
+    def nothing_to_replace(self, relation: BaseRelation, tmp_prefix: str) -> bool:
+        """True when the schema holds neither ``relation`` nor a table a killed run of it
+        left behind (``<tmp_prefix>_*``, ``<name>__dbt_backup``).
+
+        Answered from dbt's relation cache, listed at the start of the run, so it costs
+        no query. The table materialization then writes the model straight into place:
+        a table another process created since makes that CREATE fail, never lose data.
+        """
+        prefix, backup = f"{tmp_prefix}_".lower(), f"{relation.identifier}__dbt_backup".lower()
+        listed = self.list_relations(relation.database, relation.schema)
+        names = {listed_relation.identifier.lower() for listed_relation in listed}
+        return relation.identifier.lower() not in names and not any(
+            name.startswith(prefix) or name == backup for name in names
+        )
+
+    @available
+    def server_side_parameter(self, key: str) -> str | None:
+        """A Spark setting the profile gives every session of this target, if any."""
+        return self.config.credentials.server_side_parameters.get(key)

@@ -24,9 +24,11 @@
     when those changed (the model was edited) or the table is partitioned (its
     partitions keep their own locations), the old table is dropped and the new
     one renamed into place, the one case a reader can miss the table for a
-    metastore call. A first build renames the new table into place. A build
-    killed mid-write can leave files without a table under the tmp location,
-    which Spark's CTAS refuses by default:
+    metastore call. A first build (no table, no leftovers) writes straight
+    into place: CTAS registers the table only once its files are written, so
+    there is no reader to protect, and it saves a listing and a rename per
+    model. A build killed mid-write can leave files without a table under its
+    location, which Spark's CTAS refuses by default:
     spark.sql.legacy.allowNonEmptyLocationInCTAS lets the CTAS overwrite them.
     Delta and Iceberg tables keep dbt-spark's `create or replace table`
     (atomic in those formats).
@@ -52,7 +54,11 @@
 
     {{ run_hooks(pre_hooks) }}
 
-    {% if in_place %}
+    {% if in_place or (old_relation is none
+            and adapter.nothing_to_replace(target_relation, tmp_prefix)) %}
+        {% if not in_place %}
+            {% do sparkoss__allow_non_empty_ctas_location() %}
+        {% endif %}
         {%- call statement('main', language=language) -%}
             {{ create_table_as(False, target_relation, compiled_code, language) }}
         {%- endcall -%}
@@ -67,9 +73,7 @@
                 api.Relation.create(identifier=name, schema=schema, database=database, type='table'),
                 table['location'], target_location) %}
         {% endfor %}
-        {% call statement('allow_stale_tmp_location', auto_begin=False) -%}
-            set spark.sql.legacy.allowNonEmptyLocationInCTAS=true
-        {%- endcall %}
+        {% do sparkoss__allow_non_empty_ctas_location() %}
 
         {%- call statement('main', language=language) -%}
             {{ create_table_as(False, tmp_relation, compiled_code, language) }}
@@ -106,3 +110,14 @@
 
     {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+
+{#- Lets CTAS write over files a killed build left without a table; skipped when
+    the profile already sets it for every session (a statement per model saved). -#}
+{% macro sparkoss__allow_non_empty_ctas_location() %}
+    {% if adapter.server_side_parameter('spark.sql.legacy.allowNonEmptyLocationInCTAS') != 'true' %}
+        {% call statement('allow_non_empty_ctas_location', auto_begin=False) -%}
+            set spark.sql.legacy.allowNonEmptyLocationInCTAS=true
+        {%- endcall %}
+    {% endif %}
+{% endmacro %}
