@@ -187,7 +187,7 @@ spark_tests = pytest.mark.slow
 
 
 @spark_tests
-def test_standardize_and_correlations(spark) -> None:
+def test_standardize_gives_z_scores_with_the_sample_deviation(spark) -> None:
     rng = np.random.default_rng(5)
     frame = pd.DataFrame({"spend": rng.gamma(2.0, 50.0, 40)})
     frame["visits"] = frame["spend"] * 0.1 + rng.normal(0, 3, 40)
@@ -197,10 +197,6 @@ def test_standardize_and_correlations(spark) -> None:
     matrix = np.array([row["features"].toArray() for row in scaled.collect()])
     expected = (frame.to_numpy() - frame.mean().to_numpy()) / frame.std(ddof=1).to_numpy()
     np.testing.assert_allclose(matrix, expected, atol=TOLERANCE)
-    table = clustering.correlations_with(df, "spend", ["spend", "visits", "noise"])
-    np.testing.assert_allclose(
-        table["correlation"], frame.corr()["spend"].to_numpy(), atol=TOLERANCE
-    )
 
 
 @spark_tests

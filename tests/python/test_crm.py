@@ -16,7 +16,6 @@ import pytest
 from conftest import company_vars, require_public
 from dbt_runner import PROJECT_ROOT, DbtEnv, DbtWorker
 
-from marketing_analytics.ml.crm import prune_correlated
 from marketing_analytics.warehouse_files import table_folder
 
 KAGGLE = "kaggle_marketing_campaign"
@@ -29,30 +28,6 @@ MNT = [
     "MntSweetProducts",
     "MntGoldProds",
 ]
-
-
-# --------------------------------------------------------------------------- unit tests
-
-
-def test_prune_correlated_keeps_priority_order_and_drops_redundant() -> None:
-    corr = pd.DataFrame(
-        [[1.0, 0.95, 0.1], [0.95, 1.0, 0.2], [0.1, 0.2, 1.0]],
-        index=["a", "b", "c"],
-        columns=["a", "b", "c"],
-    )
-    assert prune_correlated(corr, 0.9) == ["a", "c"]
-    assert prune_correlated(corr, 0.96) == ["a", "b", "c"]
-    # negative correlations count by their absolute value
-    assert prune_correlated(-corr + 2 * np.eye(3), 0.9) == ["a", "c"]
-
-
-def test_prune_correlated_ignores_constant_columns_and_checks_threshold() -> None:
-    corr = pd.DataFrame(
-        [[1.0, np.nan], [np.nan, 1.0]], index=["a", "const"], columns=["a", "const"]
-    )
-    assert prune_correlated(corr, 0.5) == ["a", "const"]
-    with pytest.raises(ValueError, match="threshold"):
-        prune_correlated(corr, 0.0)
 
 
 # --------------------------------------------------------------------------- helpers

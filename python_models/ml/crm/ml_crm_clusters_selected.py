@@ -11,7 +11,7 @@ from pyspark.sql import functions as F  # noqa: N812
 
 from marketing_analytics.ml.cluster_grid import GridSettings, run_grid, sample_points
 from marketing_analytics.ml.clustering import select_k, standardize
-from marketing_analytics.ml.crm import correlation_matrix, prune_correlated
+from marketing_analytics.ml.correlation import correlation_matrix, prune_correlated
 
 # Candidate features, in priority order for the correlation pruning.
 CANDIDATE_FEATURES = [

@@ -1,6 +1,6 @@
 """Clustering on Spark: preparation, MLlib fits and the choice of k.
 
-Preparation (:func:`standardize`, :func:`correlations_with`) and the fits that label every row
+Preparation (:func:`standardize`) and the fits that label every row
 (:func:`fit_kmeans`, :func:`fit_gmm`) are DataFrame API and MLlib only (no RDDs, no Python
 UDFs), so they also run on Spark Connect. The k grid that the choice is made from runs as one
 Spark job in :mod:`.cluster_grid`; :func:`select_k` reads its table.
@@ -15,7 +15,6 @@ import pandas as pd
 from pyspark.ml.clustering import GaussianMixture, KMeans
 from pyspark.ml.feature import StandardScaler, VectorAssembler
 from pyspark.sql import DataFrame
-from pyspark.sql import functions as F  # noqa: N812
 
 # --------------------------------------------------------------------------- preparation
 
@@ -41,25 +40,6 @@ def standardize(
         inputCol=raw_col, outputCol=output_col, withMean=with_mean, withStd=with_std
     )
     return scaler.fit(assembled).transform(assembled).drop(raw_col)
-
-
-def correlations_with(df: DataFrame, target_col: str, feature_cols: Sequence[str]) -> pd.DataFrame:
-    """Pearson correlation of each feature with ``target_col``, in one Spark aggregation.
-
-    Returns a pandas frame with columns ``feature``, ``correlation`` and ``abs_correlation``
-    (one row per feature, in the given order). A constant feature gets ``NaN``.
-    Standardizing does not change a correlation, so raw or scaled columns give the same table.
-    """
-    row = df.agg(
-        *[
-            F.corr(F.col(name).cast("double"), F.col(target_col).cast("double")).alias(f"c{i}")
-            for i, name in enumerate(feature_cols)
-        ]
-    ).first()
-    values = [float("nan") if row[i] is None else float(row[i]) for i in range(len(feature_cols))]
-    table = pd.DataFrame({"feature": list(feature_cols), "correlation": values})
-    table["abs_correlation"] = table["correlation"].abs()
-    return table
 
 
 # --------------------------------------------------------------------------- models

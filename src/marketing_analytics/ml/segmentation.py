@@ -17,7 +17,7 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F  # noqa: N812
 
-from marketing_analytics.ml import cluster_grid, clustering
+from marketing_analytics.ml import cluster_grid, clustering, correlation
 
 FEATURES_COL = "features"
 
@@ -97,7 +97,7 @@ def correlation_table(
     One row per candidate feature with its Pearson correlation with ``target_col`` (the same on
     standardized columns), ``is_selected_by_correlation`` and ``is_clustering_feature``.
     """
-    table = clustering.correlations_with(df, target_col, candidate_cols)
+    table = correlation.correlations_with(df, target_col, candidate_cols)
     table = table.rename(columns={"correlation": "correlation_with_target"})
     table.insert(1, "target", target_col)
     table["threshold"] = float(threshold)
