@@ -9,6 +9,17 @@ from marketing_analytics.adapter.connections import SparkossConnectionManager
 from marketing_analytics.adapter.python_submissions import SessionPythonJobHelper
 
 
+def nothing_to_replace(names: list[str], identifier: str, tmp_prefix: str) -> bool:
+    """True when ``names`` (a schema's tables) hold neither ``identifier`` nor a table a
+    killed run of it left behind (``<tmp_prefix>_*``, ``<identifier>__dbt_backup``).
+    Spark's table names are case-insensitive."""
+    prefix, backup = f"{tmp_prefix}_".lower(), f"{identifier}__dbt_backup".lower()
+    lowered = {name.lower() for name in names}
+    return identifier.lower() not in lowered and not any(
+        name.startswith(prefix) or name == backup for name in lowered
+    )
+
+
 class SparkossAdapter(SparkAdapter):
     ConnectionManager = SparkossConnectionManager
 
@@ -33,18 +44,17 @@ class SparkossAdapter(SparkAdapter):
 
     @available
     def nothing_to_replace(self, relation: BaseRelation, tmp_prefix: str) -> bool:
-        """True when the schema holds neither ``relation`` nor a table a killed run of it
-        left behind (``<tmp_prefix>_*``, ``<name>__dbt_backup``).
-
-        Answered from dbt's relation cache, listed at the start of the run, so it costs
-        no query. The table materialization then writes the model straight into place:
-        a table another process created since makes that CREATE fail, never lose data.
+        """True when the schema holds neither ``relation`` nor a leftover of it
+        (:func:`nothing_to_replace`), answered from dbt's relation cache, listed at the start
+        of the run, so it costs no query. The table materialization then writes the model
+        straight into place: a table another process created since makes that CREATE fail,
+        never lose data.
         """
-        prefix, backup = f"{tmp_prefix}_".lower(), f"{relation.identifier}__dbt_backup".lower()
         listed = self.list_relations(relation.database, relation.schema)
-        names = {listed_relation.identifier.lower() for listed_relation in listed}
-        return relation.identifier.lower() not in names and not any(
-            name.startswith(prefix) or name == backup for name in names
+        return nothing_to_replace(
+            [listed_relation.identifier for listed_relation in listed],
+            relation.identifier,
+            tmp_prefix,
         )
 
     @available

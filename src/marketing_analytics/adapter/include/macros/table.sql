@@ -54,9 +54,11 @@
 
     {{ run_hooks(pre_hooks) }}
 
-    {% if in_place or (old_relation is none
-            and adapter.nothing_to_replace(target_relation, tmp_prefix)) %}
-        {% if not in_place %}
+    {%- set first_build = not in_place and old_relation is none
+        and adapter.nothing_to_replace(target_relation, tmp_prefix) -%}
+
+    {% if in_place or first_build %}
+        {% if first_build %}
             {% do sparkoss__allow_non_empty_ctas_location() %}
         {% endif %}
         {%- call statement('main', language=language) -%}
